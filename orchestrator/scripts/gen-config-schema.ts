@@ -1,0 +1,18 @@
+// Writes the JSON Schema of smol-coder.config.json to the repo root, so editors can check and
+// complete config files. Run after changing ConfigFileSchema:  bun scripts/gen-config-schema.ts
+// test/config.test.ts fails if the committed file differs from what this would write now.
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { configJsonSchema } from "../src/config.ts";
+
+export const SCHEMA_PATH = path.resolve(import.meta.dir, "../../smol-coder.config.schema.json");
+
+/** The exact file contents: pretty-printed JSON with a trailing newline. */
+export function renderConfigSchema(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+}
+
+if (import.meta.main) {
+  await writeFile(SCHEMA_PATH, renderConfigSchema());
+  console.log(`wrote ${SCHEMA_PATH}`);
+}

@@ -1,0 +1,5 @@
+// Bun imports text files (the system prompt) as strings.
+declare module "*.md" {
+  const text: string;
+  export default text;
+}

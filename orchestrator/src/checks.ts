@@ -1,0 +1,97 @@
+// Decides which verification commands to run in a workspace and with which package manager.
+// Pure apart from reading package.json and listing lockfiles.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+export type PackageManager = "bun" | "npm" | "pnpm" | "yarn";
+
+export interface CheckSpec {
+  name: string;
+  command: string;
+  args: string[];
+  timeoutMs: number;
+  /** Started only after these checks pass, because it would repeat their errors otherwise. */
+  after: string[];
+}
+
+export interface CheckPlan {
+  packageManager: PackageManager;
+  checks: CheckSpec[];
+  skipped: Array<{ check: string; reason: string }>;
+}
+
+export const DEFAULT_SCRIPTS = ["typecheck", "lint", "build"] as const;
+
+/** Lockfiles in the order a project is most likely to mean them, when several are present. */
+const LOCKFILES: Array<[string, PackageManager]> = [
+  ["bun.lock", "bun"],
+  ["bun.lockb", "bun"],
+  ["pnpm-lock.yaml", "pnpm"],
+  ["yarn.lock", "yarn"],
+  ["package-lock.json", "npm"],
+];
+
+export function detectPackageManager(workspace: string): PackageManager {
+  for (const [file, pm] of LOCKFILES) if (existsSync(path.join(workspace, file))) return pm;
+  return "bun";
+}
+
+export interface PlanOptions {
+  scripts?: readonly string[];
+  timeoutMs: number;
+  /** Per-script timeouts that override timeoutMs. */
+  timeouts?: Record<string, number>;
+  /** Path of the bun binary, so `bun run` works even when bun is not on PATH. */
+  bunPath?: string;
+}
+
+export async function planChecks(workspace: string, options: PlanOptions): Promise<CheckPlan> {
+  const pkg = await readPackageJson(workspace);
+  const defined = pkg?.scripts ?? {};
+  const pm = detectPackageManager(workspace);
+  const yarnBerry = pm === "yarn" && (await readFile(path.join(workspace, "yarn.lock"), "utf8").catch(() => "")).includes("__metadata");
+  const checks: CheckSpec[] = [];
+  const skipped: CheckPlan["skipped"] = [];
+  for (const name of options.scripts ?? DEFAULT_SCRIPTS) {
+    const body = defined[name];
+    if (typeof body !== "string") {
+      skipped.push({ check: name, reason: pkg ? `no "${name}" script in package.json` : "no package.json" });
+      continue;
+    }
+    checks.push({
+      name,
+      ...scriptCommand(pm, name, options.bunPath, yarnBerry),
+      timeoutMs: options.timeouts?.[name] ?? options.timeoutMs,
+      after: [],
+    });
+  }
+  // A build that runs tsc itself would only repeat the typecheck's errors: it waits for a pass.
+  const typecheck = checks.find((c) => c.name === "typecheck");
+  const build = checks.find((c) => c.name === "build");
+  if (typecheck && build && /\btsc\b/.test(String(defined.build))) build.after.push("typecheck");
+  return { packageManager: pm, checks, skipped };
+}
+
+function scriptCommand(
+  pm: PackageManager,
+  script: string,
+  bunPath?: string,
+  yarnBerry = false,
+): { command: string; args: string[] } {
+  // --silent: bun and npm otherwise echo the script line, which would parse as an error line.
+  if (pm === "bun") return { command: bunPath ?? "bun", args: ["run", "--silent", script] };
+  if (pm === "npm") return { command: "npm", args: ["run", "--silent", script] };
+  if (pm === "pnpm") return { command: "pnpm", args: ["run", "--silent", script] };
+  // Yarn 2+ (a lockfile with __metadata) has no --silent and prints no script line anyway.
+  if (yarnBerry) return { command: "yarn", args: ["run", script] };
+  return { command: "yarn", args: ["--silent", "run", script] };
+}
+
+async function readPackageJson(workspace: string): Promise<{ scripts?: Record<string, unknown> } | null> {
+  try {
+    return JSON.parse(await readFile(path.join(workspace, "package.json"), "utf8"));
+  } catch {
+    return null;
+  }
+}

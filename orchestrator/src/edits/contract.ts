@@ -1,0 +1,65 @@
+// The shapes planEdit takes and returns. Re-exported from ./index.ts, which is what callers import.
+
+export type EditStrategy = "strict" | "tolerant" | "whole-file";
+
+/** `null` = the file is absent (before: it is new; after: it is deleted). */
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+export type RejectReason =
+  | "no_diff"
+  | "not_owned"
+  | "outside_workspace"
+  | "too_large"
+  | "parse_error"
+  | "hunk_not_found"
+  | "hunk_ambiguous"
+  | "elision"
+  | "no_change";
+
+export type EditPlan =
+  | {
+      ok: true;
+      strategy: EditStrategy;
+      changes: FileChange[];
+      /** Normalised unified diff of the changes (a/ b/ prefixed), for the next prompt and logs. */
+      diff: string;
+      /** Added + removed lines. */
+      linesChanged: number;
+    }
+  | {
+      ok: false;
+      reason: RejectReason;
+      /** Written FOR THE MODEL: which file, which hunk, which lines, what to do instead. */
+      detail: string;
+    };
+
+/**
+ * Applies a unified diff to copies of `files` and returns their new contents (null = absent),
+ * or null when the patch is refused. Must never touch the real workspace.
+ */
+export type StrictApplier = (
+  diff: string,
+  files: ReadonlyMap<string, string | null>,
+) => Promise<Map<string, string | null> | null>;
+
+export interface PlanEditInput {
+  /** The model's whole reply text. */
+  reply: string;
+  /** Owned path (posix, relative, normalised) -> current content, null if it does not exist yet. */
+  current: ReadonlyMap<string, string | null>;
+  filesOwned: readonly string[];
+  /** More added+removed lines than this => too_large (300 by default in DEFAULT_LIMITS). */
+  maxLines: number;
+  /** Injectable; the default runs the real `patch -p1` in a staging directory. */
+  applyStrict?: StrictApplier;
+}
+
+export type Rejection = Extract<EditPlan, { ok: false }>;
+
+export function reject(reason: RejectReason, detail: string): Rejection {
+  return { ok: false, reason, detail };
+}

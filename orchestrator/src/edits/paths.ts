@@ -1,0 +1,82 @@
+// Resolving the paths a model writes in a diff header or a file label to owned files. Only
+// filesOwned is ever a candidate: an exact match after stripping a/ b/ (or another single
+// leading directory such as `orig/` or the workspace's own name), else a unique match on
+// trailing path segments. Anything with `..`, or absolute and matching nothing, is outside.
+
+export type ResolvedPath =
+  | { kind: "owned"; path: string }
+  | { kind: "devnull" }
+  | { kind: "outside"; raw: string }
+  | { kind: "not_owned"; raw: string; candidates: string[] };
+
+export function cleanRawPath(raw: string): string {
+  let p = raw.trim();
+  // quotes / backticks / bold around a path
+  for (;;) {
+    const m = /^(["'`]|\*\*)(.*)\1$/.exec(p);
+    if (!m) break;
+    p = m[2]!.trim();
+  }
+  return p.replaceAll("\\", "/");
+}
+
+function segments(p: string): string[] {
+  return p.split("/").filter((s) => s !== "" && s !== ".");
+}
+
+export function isDevNull(raw: string): boolean {
+  const p = cleanRawPath(raw);
+  return p === "/dev/null" || p === "dev/null" || /^[ab]\/dev\/null$/.test(p) || p === "NUL";
+}
+
+export function resolvePath(raw: string, filesOwned: readonly string[]): ResolvedPath {
+  const p = cleanRawPath(raw);
+  if (isDevNull(p)) return { kind: "devnull" };
+  const segs = segments(p);
+  if (segs.includes("..") || p.includes("\0")) return { kind: "outside", raw };
+  const absolute = p.startsWith("/") || p.startsWith("~") || /^[a-zA-Z]:\//.test(p);
+  if (segs.length === 0) return { kind: "not_owned", raw, candidates: [] };
+
+  const owned = filesOwned.map((f) => ({ f, segs: segments(f) }));
+  const joined = segs.join("/");
+  if (!absolute) {
+    // a/x, b/x (git), then the path as written
+    if ((segs[0] === "a" || segs[0] === "b") && segs.length > 1) {
+      const stripped = segs.slice(1).join("/");
+      const hit = owned.find((o) => o.segs.join("/") === stripped);
+      if (hit) return { kind: "owned", path: hit.f };
+    }
+    const exact = owned.find((o) => o.segs.join("/") === joined);
+    if (exact) return { kind: "owned", path: exact.f };
+  }
+
+  // The written path is longer: some prefix before an owned path (orig/src/x.ts, /home/u/proj/src/x.ts).
+  // Accepted when the prefix is one directory, or at least two trailing segments agree.
+  const longer = owned.filter((o) => {
+    if (o.segs.length >= segs.length) return false;
+    const tail = segs.slice(segs.length - o.segs.length);
+    if (tail.join("/") !== o.segs.join("/")) return false;
+    return absolute || segs.length - o.segs.length === 1 || o.segs.length >= 2;
+  });
+  if (longer.length === 1) return { kind: "owned", path: longer[0]!.f };
+  if (longer.length > 1) {
+    // prefer the longest owned path (most segments agree)
+    const best = Math.max(...longer.map((o) => o.segs.length));
+    const top = longer.filter((o) => o.segs.length === best);
+    if (top.length === 1) return { kind: "owned", path: top[0]!.f };
+    return { kind: "not_owned", raw, candidates: top.map((o) => o.f) };
+  }
+  if (absolute) return { kind: "outside", raw };
+
+  // The written path is shorter: the model left out leading directories (Button.tsx for src/Button.tsx).
+  // Strip a/ b/ first so "a/Button.tsx" can still match.
+  const tries = (segs[0] === "a" || segs[0] === "b") && segs.length > 1 ? [segs.slice(1), segs] : [segs];
+  for (const t of tries) {
+    const shorter = owned.filter(
+      (o) => o.segs.length > t.length && o.segs.slice(o.segs.length - t.length).join("/") === t.join("/"),
+    );
+    if (shorter.length === 1) return { kind: "owned", path: shorter[0]!.f };
+    if (shorter.length > 1) return { kind: "not_owned", raw, candidates: shorter.map((o) => o.f) };
+  }
+  return { kind: "not_owned", raw, candidates: [] };
+}

@@ -1,0 +1,288 @@
+// The tolerant applier: pure and in memory. Each hunk is located in the ORIGINAL file by the
+// lines it expects to find there (context + removed), first exactly, then ignoring trailing
+// whitespace, then ignoring all whitespace differences. A hunk is applied only where it matches
+// in exactly one place (or, among several equal matches, exactly at the line its header names);
+// otherwise the edit is refused with a detail that tells the model what to fix. Header line
+// numbers and counts are otherwise ignored, hunks may come in any order, and untouched lines
+// keep their own bytes (line endings, trailing whitespace, missing final newline).
+import { reject, type Rejection } from "./contract.ts";
+import { placeholderContext } from "./elision.ts";
+import type { HunkLine, LexHunk } from "./lex.ts";
+import { indentOf, joinFile, quote, splitFile, squash, type Line } from "./text.ts";
+
+export type FileKind = "modify" | "create" | "delete";
+
+export type TolerantResult = { ok: true; after: string | null } | Rejection;
+
+type Tier = { name: string; norm: (s: string) => string };
+const TIERS: Tier[] = [
+  { name: "exact", norm: (s) => s },
+  { name: "trailing whitespace ignored", norm: (s) => s.trimEnd() },
+  { name: "whitespace ignored", norm: squash },
+];
+
+interface Block {
+  hunk: number;
+  /** Replaced range of original lines [start, end). start === end: pure insertion. */
+  start: number;
+  end: number;
+  added: string[];
+}
+
+const MAX_SHOWN = 4;
+
+function hunkName(path: string, k: number, total: number, h: LexHunk): string {
+  const where = h.oldStart !== null ? ` (header says line ${h.oldStart})` : "";
+  return total > 1 ? `${path}, hunk ${k + 1} of ${total}${where}` : `${path}, the hunk${where}`;
+}
+
+function findAll(fileNorm: readonly string[], old: readonly string[]): number[] {
+  const out: number[] = [];
+  const first = old[0]!;
+  outer: for (let i = 0; i + old.length <= fileNorm.length; i++) {
+    if (fileNorm[i] !== first) continue;
+    for (let j = 1; j < old.length; j++) if (fileNorm[i + j] !== old[j]) continue outer;
+    out.push(i);
+  }
+  return out;
+}
+
+/** Where the hunk's old lines agree most with the file (for the failure message). */
+function bestPartial(fileSq: readonly string[], oldSq: readonly string[], hint: number | null): { at: number; score: number } {
+  const byText = new Map<string, number[]>();
+  fileSq.forEach((t, k) => {
+    if (t === "") return;
+    const list = byText.get(t);
+    if (list) list.push(k);
+    else byText.set(t, [k]);
+  });
+  const votes = new Map<number, number>();
+  oldSq.forEach((t, j) => {
+    for (const k of byText.get(t) ?? []) votes.set(k - j, (votes.get(k - j) ?? 0) + 1);
+  });
+  let at = 0;
+  let score = 0;
+  for (const [start, v] of votes) {
+    const closer = hint !== null && Math.abs(start + 1 - hint) < Math.abs(at + 1 - hint);
+    if (v > score || (v === score && closer)) {
+      at = start;
+      score = v;
+    }
+  }
+  return { at, score };
+}
+
+/**
+ * When every non-blank expected line is shifted by the same indentation change and at least one
+ * of them is a removed line (so the model copied the file's code, just shifted), the added lines
+ * are shifted back the same way. Otherwise added lines are kept exactly as written.
+ */
+function reindenter(oldLines: readonly HunkLine[], fileLines: readonly string[]): (s: string) => string {
+  let pair: [string, string] | null = null;
+  let count = 0;
+  let removed = 0;
+  for (let j = 0; j < oldLines.length; j++) {
+    const d = oldLines[j]!.text;
+    const f = fileLines[j]!;
+    if (d.trim() === "") continue;
+    if (d.trim() !== f.trim()) return (s) => s;
+    const di = indentOf(d);
+    const fi = indentOf(f);
+    let k = 0;
+    while (k < di.length && k < fi.length && di[di.length - 1 - k] === fi[fi.length - 1 - k]) k++;
+    const p: [string, string] = [fi.slice(0, fi.length - k), di.slice(0, di.length - k)];
+    if (pair === null) pair = p;
+    else if (pair[0] !== p[0] || pair[1] !== p[1]) return (s) => s;
+    count++;
+    if (oldLines[j]!.op === "-") removed++;
+  }
+  if (pair === null || pair[0] === pair[1] || count < 2 || removed === 0) return (s) => s;
+  const [fileIndent, diffIndent] = pair;
+  return (s) => {
+    if (s.trim() === "") return s;
+    if (s.startsWith(diffIndent)) return fileIndent + s.slice(diffIndent.length);
+    return s;
+  };
+}
+
+function sameHunk(a: LexHunk, b: LexHunk): boolean {
+  return a.lines.length === b.lines.length && a.lines.every((l, i) => l.op === b.lines[i]!.op && l.text === b.lines[i]!.text);
+}
+
+export function applyTolerant(path: string, before: string | null, hunksIn: readonly LexHunk[], kind: FileKind): TolerantResult {
+  // A model repeating the same hunk means it once.
+  const hunks = hunksIn.filter((h, i) => !hunksIn.slice(0, i).some((g) => sameHunk(g, h)));
+
+  if (kind === "create") {
+    if (before !== null && before.trim() !== "") {
+      return reject(
+        "hunk_not_found",
+        `${path} already exists, but the diff creates it from /dev/null. Send a diff against its current content (--- a/${path} / +++ b/${path}).`,
+      );
+    }
+    const bad = hunks.flatMap((h) => h.lines).find((l) => l.op === "-");
+    if (bad) return reject("parse_error", `${path} is new, so its diff cannot remove lines, but it removes ${quote(bad.text)}. Every line of a new file starts with "+".`);
+    const content = hunks.flatMap((h) => h.lines).map((l) => l.text);
+    const noNl = hunks[hunks.length - 1]?.noNewlineNew ?? false;
+    const eol = before !== null && before.includes("\r\n") ? "\r\n" : "\n";
+    return { ok: true, after: content.length === 0 ? "" : content.join(eol) + (noNl ? "" : eol) };
+  }
+
+  if (before === null) {
+    return reject(
+      "hunk_not_found",
+      `${path} does not exist yet, so there are no lines to match. To create it use --- /dev/null and +++ b/${path} with every line starting with "+".`,
+    );
+  }
+  const file = splitFile(before);
+  const texts = file.lines.map((l) => l.text);
+
+  if (kind === "delete") {
+    const removed = hunks.flatMap((h) => h.lines).filter((l) => l.op !== "+").map((l) => squash(l.text));
+    const fileSq = texts.map(squash);
+    const same = removed.length === fileSq.length && removed.every((t, i) => t === fileSq[i]);
+    if (!same) {
+      return reject(
+        "hunk_not_found",
+        `The diff deletes ${path} (+++ /dev/null) but does not remove exactly its ${texts.length} lines (it removes ${removed.length}). To delete a file, remove every line; to change it, use +++ b/${path}.`,
+      );
+    }
+    return { ok: true, after: null };
+  }
+
+  const normed = TIERS.map((t) => texts.map(t.norm));
+  const fileSq = normed[2]!;
+  const blocks: Block[] = [];
+  let explicitFinal: boolean | null = null;
+  let alreadyApplied = 0;
+
+  for (let k = 0; k < hunks.length; k++) {
+    const h = hunks[k]!;
+    const name = hunkName(path, k, hunks.length, h);
+    const oldLines = h.lines.filter((l) => l.op !== "+");
+    let at: number | null = null;
+
+    if (oldLines.length === 0) {
+      if (texts.length === 0) at = 0;
+      else {
+        return reject(
+          "hunk_ambiguous",
+          `${name} only adds lines and quotes no existing line, so there is no way to tell where they go. Include 2-3 unchanged lines from ${path} before and after the added lines (prefixed with a space).`,
+        );
+      }
+    } else {
+      for (let t = 0; t < TIERS.length && at === null; t++) {
+        const old = oldLines.map((l) => TIERS[t]!.norm(l.text));
+        if (t > 0 && old.every((s) => s === "")) break; // blank-only hunks match anywhere once whitespace is ignored
+        const found = findAll(normed[t]!, old);
+        if (found.length === 1) at = found[0]!;
+        else if (found.length > 1) {
+          const byHeader = h.oldStart !== null ? found.filter((i) => i + 1 === h.oldStart) : [];
+          if (byHeader.length === 1) at = byHeader[0]!;
+          else {
+            const lines = found.slice(0, 6).map((i) => i + 1);
+            return reject(
+              "hunk_ambiguous",
+              `${name}: the ${oldLines.length} unchanged/removed line(s) it quotes appear ${found.length} times in ${path} (starting at lines ${lines.join(", ")}${found.length > 6 ? ", …" : ""}), so it is not clear which one to change. Add more unchanged lines around the change — enough that they occur only once — and give the right line number in the @@ header.`,
+            );
+          }
+        }
+      }
+    }
+
+    if (at === null) {
+      const ph = placeholderContext(h.lines);
+      if (ph !== null) {
+        return reject(
+          "elision",
+          `${name} contains ${quote(ph.trim())} as a line to match, but the file has no such line: a diff cannot abbreviate code. Quote the real lines of ${path} (prefixed with a space if unchanged, "-" if removed), and write every added line out in full.`,
+        );
+      }
+      // Is it already there? (the new side matches and the old side does not)
+      const newSide = h.lines.filter((l) => l.op !== "-").map((l) => squash(l.text));
+      if (newSide.length > 0 && h.lines.some((l) => l.op !== " ") && findAll(fileSq, newSide).length === 1) {
+        alreadyApplied++;
+        continue;
+      }
+      const oldSq = oldLines.map((l) => squash(l.text));
+      const { at: near, score } = bestPartial(fileSq, oldSq, h.oldStart);
+      if (score === 0) {
+        return reject(
+          "hunk_not_found",
+          `${name}: none of the ${oldLines.length} unchanged/removed line(s) it quotes exist in ${path} (first one: ${quote(oldLines[0]!.text)}). Copy those lines exactly from the current content of ${path}.`,
+        );
+      }
+      const misses: string[] = [];
+      for (let j = 0; j < oldLines.length; j++) {
+        const fi = near + j;
+        const fileText = fi >= 0 && fi < texts.length ? texts[fi]! : null;
+        if (fileText !== null && squash(fileText) === oldSq[j]) continue;
+        misses.push(
+          `  hunk line ${quote(oldLines[j]!.text)} — ${fileText === null ? "the file has no line there" : `file line ${fi + 1} is ${quote(fileText)}`}`,
+        );
+      }
+      const total = misses.length;
+      return reject(
+        "hunk_not_found",
+        `${name}: its unchanged/removed lines do not match ${path}. Closest place: around line ${Math.max(1, near + 1)}, where ${total} of its ${oldLines.length} line(s) differ:\n${misses.slice(0, MAX_SHOWN).join("\n")}${total > MAX_SHOWN ? `\n  … and ${total - MAX_SHOWN} more` : ""}\nCopy the " " and "-" lines exactly from the current ${path}, or send the whole file if that is easier.`,
+      );
+    }
+
+    // Walk the hunk over the matched lines, collecting change blocks.
+    const matchedFile = texts.slice(at, at + oldLines.length);
+    const reindent = reindenter(oldLines, matchedFile);
+    let cursor = at;
+    let block: Block | null = null;
+    const flush = () => {
+      if (block && (block.end > block.start || block.added.length > 0)) blocks.push(block);
+      block = null;
+    };
+    for (const line of h.lines) {
+      if (line.op === " ") {
+        flush();
+        cursor++;
+      } else if (line.op === "-") {
+        block ??= { hunk: k, start: cursor, end: cursor, added: [] };
+        cursor++;
+        block.end = cursor;
+      } else {
+        block ??= { hunk: k, start: cursor, end: cursor, added: [] };
+        block.added.push(reindent(line.text));
+      }
+    }
+    flush();
+    if (at + oldLines.length === texts.length && (h.noNewlineOld || h.noNewlineNew)) explicitFinal = !h.noNewlineNew;
+  }
+
+  if (blocks.length === 0 && alreadyApplied > 0) return { ok: true, after: before };
+  if (alreadyApplied > 0) {
+    return reject(
+      "hunk_not_found",
+      `${path}: ${alreadyApplied} of the ${hunks.length} hunks seem to be applied already (the file has their new lines, not their old ones), the others are not. Send a diff against the current content of ${path}.`,
+    );
+  }
+
+  blocks.sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let i = 1; i < blocks.length; i++) {
+    const p = blocks[i - 1]!;
+    const b = blocks[i]!;
+    const overlap = b.start < p.end || (b.start === p.start && p.hunk !== b.hunk);
+    if (overlap && p.hunk !== b.hunk) {
+      return reject(
+        "hunk_ambiguous",
+        `${path}: hunks ${p.hunk + 1} and ${b.hunk + 1} both change line ${b.start + 1}. Merge them into one hunk, or send each change once.`,
+      );
+    }
+  }
+
+  const out: Line[] = [];
+  let i = 0;
+  for (const b of blocks) {
+    for (; i < b.start; i++) out.push(file.lines[i]!);
+    for (const text of b.added) out.push({ text, eol: file.eol });
+    i = b.end;
+  }
+  for (; i < file.lines.length; i++) out.push(file.lines[i]!);
+  const finalNewline = explicitFinal ?? file.finalNewline;
+  return { ok: true, after: joinFile(out, file.eol, finalNewline) };
+}

@@ -1,0 +1,103 @@
+// Every event smol-coder logs, in one union. The first group is the seed's table; the rest
+// are the few extra events the issues ask for. Adding a field here is the only way to log it,
+// which keeps the README's event table honest.
+import type { Tier } from "./types.ts";
+
+export interface TokenTotals {
+  prompt: number;
+  completion: number;
+  total: number;
+}
+
+export type SmolEvent =
+  | { event: "orchestrator_startup"; litellmUrl: string; workspace: string; version: string }
+  | { event: "task_created"; tier: Tier; description: string; files: string[] }
+  | { event: "tier_selected"; tier: Tier; reason: string }
+  | { event: "slot_wait"; tier: Tier; position: number; holders: number; limit: number }
+  | { event: "slot_acquired"; tier: Tier; waitedMs: number }
+  | { event: "model_call_start"; tier: Tier; model: string; attempt: number }
+  | {
+      event: "model_call_complete";
+      tier: Tier;
+      model: string;
+      attempt: number;
+      tokens: number;
+      promptTokens: number;
+      completionTokens: number;
+      durationMs: number;
+    }
+  | {
+      event: "model_call_retry";
+      tier: Tier;
+      model: string;
+      attempt: number;
+      retry: number;
+      waitMs: number;
+      status: number | null;
+      reason: string;
+    }
+  | { event: "patch_applied"; tier: Tier; attempt: number; linesChanged: number; files: string[]; strategy: string }
+  | { event: "patch_rejected"; tier: Tier; attempt: number; reason: string; detail: string }
+  | { event: "verification_start"; attempt: number; checks: string[] }
+  | {
+      event: "verification_baseline";
+      ok: boolean;
+      errorCount: number;
+      errors: string[];
+      failedChecks: string[];
+      durationMs: number;
+    }
+  | { event: "verification_skipped"; attempt: number; check: string; reason: string }
+  | { event: "verification_pass"; attempt: number; durationMs: number }
+  | {
+      event: "verification_fail";
+      attempt: number;
+      errorCount: number;
+      errors: string[];
+      failedChecks: string[];
+      durationMs: number;
+    }
+  | { event: "escalation"; fromTier: Tier; toTier: Tier; reason: string }
+  | {
+      event: "task_complete";
+      totalAttempts: number;
+      finalTier: Tier;
+      durationMs: number;
+      tokens: TokenTotals;
+      tokensByTier: Record<Tier, TokenTotals>;
+      files: string[];
+    }
+  | {
+      event: "task_abort";
+      totalAttempts: number;
+      finalTier: Tier;
+      lastErrors: string[];
+      reason: string;
+      durationMs: number;
+      tokens: TokenTotals;
+      tokensByTier: Record<Tier, TokenTotals>;
+    };
+
+export type EventName = SmolEvent["event"];
+
+/** The level each event is logged at, so that `LOG_LEVEL=warn` still shows failures. */
+export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
+  orchestrator_startup: "info",
+  task_created: "info",
+  tier_selected: "info",
+  slot_wait: "info",
+  slot_acquired: "info",
+  model_call_start: "info",
+  model_call_complete: "info",
+  model_call_retry: "warn",
+  patch_applied: "info",
+  patch_rejected: "warn",
+  verification_start: "info",
+  verification_baseline: "info",
+  verification_skipped: "info",
+  verification_pass: "info",
+  verification_fail: "warn",
+  escalation: "info",
+  task_complete: "info",
+  task_abort: "error",
+};
