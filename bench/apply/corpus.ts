@@ -7,7 +7,8 @@
 // to refuse (ambiguous hunks, elided code).
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
+// jsdiff from the orchestrator's own node_modules (pinned by its bun.lock); bench/ has no node_modules.
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "../../orchestrator/node_modules/diff/libesm/index.js";
 
 export const CORPUS_SEED = 20240917;
 const ORCH = join(import.meta.dir, "..", "..", "orchestrator");
@@ -397,6 +398,58 @@ export const PERTURBATIONS: Record<string, Perturb> = {
   "no-headers": (files) => {
     if (files.length !== 1) return null;
     return files[0]!.hunks.map((h) => `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount} @@\n${h.lines.join("\n")}\n`).join("");
+  },
+  // --- beyond the required list: other slips seen from small models ---
+  "blank-context-dropped": (files) => {
+    // a blank context line left out of the hunk altogether (counts corrected, so only the line is missing)
+    const f2 = clone(files);
+    let touched = false;
+    for (const f of f2)
+      for (const h of f.hunks) {
+        const i = h.lines.findIndex((l, k) => l === " " && k > 0 && k < h.lines.length - 1);
+        if (i === -1) continue;
+        h.lines.splice(i, 1);
+        h.oldCount--;
+        h.newCount--;
+        touched = true;
+      }
+    return touched ? render(f2) : null;
+  },
+  "whole-hunk-shifted": (files, rng) => {
+    // every line of the hunk (context, removed, added) indented differently from the file
+    const shift = rng.pick([(s: string) => `  ${s}`, (s: string) => s.replace(/^ {2}/, "")]);
+    const f2 = clone(files);
+    let touched = false;
+    for (const f of f2)
+      for (const h of f.hunks)
+        h.lines = h.lines.map((l) => {
+          if (l[0] === "\\" || l.slice(1).trim() === "") return l;
+          const t = shift(l.slice(1));
+          if (t !== l.slice(1)) touched = true;
+          return l[0] + t;
+        });
+    // Only a fair test when the removed lines moved too (otherwise the added lines' indentation is the model's choice).
+    const removedMoved = f2.some((f) => f.hunks.some((h) => h.lines.some((l, i) => l[0] === "-" && l !== files[f2.indexOf(f)]!.hunks[f.hunks.indexOf(h)]!.lines[i])));
+    return touched && removedMoved ? render(f2) : null;
+  },
+  "unprefixed-context": (files, rng) => {
+    // some context lines lost their leading space entirely (inside a fenced block)
+    const f2 = clone(files);
+    let touched = false;
+    for (const f of f2)
+      for (const h of f.hunks)
+        h.lines = h.lines.map((l, i) => {
+          if (l[0] !== " " || i === 0 || l.trim() === "" || /^[-+@\\]/.test(l.slice(1)) || rng.next() < 0.5) return l;
+          touched = true;
+          return l.slice(1);
+        });
+    return touched ? `\`\`\`diff\n${render(f2)}\`\`\`\n` : null;
+  },
+  "tabs-in-context": (files, rng) => {
+    // context indentation written with tabs where the file has spaces
+    const f2 = clone(files);
+    const ok = withContext(f2, (t, r) => (r.next() < 0.6 ? t.replace(/^( {2})+/, (m) => "\t".repeat(m.length / 2)) : t), rng, (t) => /^ {2}/.test(t));
+    return ok ? render(f2) : null;
   },
   "combined-a": (files, rng) => {
     // bare @@, no prefixes, blank context stripped, trailing whitespace, fenced with prose

@@ -10,7 +10,6 @@ import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { execa } from "execa";
 import { planEdit } from "../../orchestrator/src/edits/index.ts";
 import { buildCorpus, CORPUS_SEED, type BenchCase, type Files } from "./corpus.ts";
 
@@ -69,18 +68,21 @@ async function inTempDir(c: BenchCase, run: (dir: string, patchFile: string) => 
 
 const env = { ...process.env, LC_ALL: "C", GIT_CEILING_DIRECTORIES: tmpdir() };
 
+async function exitCode(cmd: string[], cwd: string): Promise<number> {
+  const proc = Bun.spawn(cmd, { cwd, env, stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+  return await proc.exited;
+}
+
 const patchTool: Tool = (c) =>
   inTempDir(c, async (dir, file) => {
-    const r = await execa("patch", ["-p1", "--batch", "--forward", "--no-backup-if-mismatch", "--reject-file=-", "-i", file], { cwd: dir, reject: false, env });
-    return r.exitCode === 0;
+    return (await exitCode(["patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch", "--reject-file=-", "-i", file], dir)) === 0;
   });
 
 const gitApply =
   (extra: string[]): Tool =>
   (c) =>
     inTempDir(c, async (dir, file) => {
-      const r = await execa("git", ["apply", ...extra, file], { cwd: dir, reject: false, env });
-      return r.exitCode === 0;
+      return (await exitCode(["git", "apply", ...extra, file], dir)) === 0;
     });
 
 export const TOOLS: Record<string, Tool> = {

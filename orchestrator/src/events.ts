@@ -36,6 +36,15 @@ export type SmolEvent =
       status: number | null;
       reason: string;
     }
+  | {
+      event: "prompt_truncated";
+      tier: Tier;
+      model: string;
+      attempt: number;
+      estimatedTokens: number;
+      reportedTokens: number;
+      contextWindow: number;
+    }
   | { event: "patch_applied"; tier: Tier; attempt: number; linesChanged: number; files: string[]; strategy: string }
   | { event: "patch_rejected"; tier: Tier; attempt: number; reason: string; detail: string }
   | { event: "verification_start"; attempt: number; checks: string[] }
@@ -67,6 +76,7 @@ export type SmolEvent =
       tokensByTier: Record<Tier, TokenTotals>;
       files: string[];
     }
+  | RunSummaryEvent
   | {
       event: "task_abort";
       totalAttempts: number;
@@ -77,6 +87,20 @@ export type SmolEvent =
       tokens: TokenTotals;
       tokensByTier: Record<Tier, TokenTotals>;
     };
+
+/** Logged once at the end of a run, over all its tasks. */
+export interface RunSummaryEvent {
+  event: "run_summary";
+  tasks: number;
+  done: number;
+  aborted: number;
+  failed: number;
+  attempts: number;
+  attemptsByTier: Record<Tier, number>;
+  tokens: TokenTotals;
+  tokensByTier: Record<Tier, TokenTotals>;
+  wallMs: number;
+}
 
 export type EventName = SmolEvent["event"];
 
@@ -90,6 +114,7 @@ export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   model_call_start: "info",
   model_call_complete: "info",
   model_call_retry: "warn",
+  prompt_truncated: "warn",
   patch_applied: "info",
   patch_rejected: "warn",
   verification_start: "info",
@@ -100,4 +125,5 @@ export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   escalation: "info",
   task_complete: "info",
   task_abort: "error",
+  run_summary: "info",
 };

@@ -1,18 +1,14 @@
 // One attempt's model half: prompt, call (inside the tier's concurrency slot), and turn the
 // reply into an edit plan. It never touches the workspace; the orchestrator applies the plan.
 import type { Logger } from "pino";
-import { planEdit, type EditPlan, WHOLE_FILE_MAX_LINES } from "./edits/index.ts";
+import { fitPrompt, looksTruncated, tooLargeMessage } from "./budget.ts";
+import { DEFAULT_TIERS, type TierSettings } from "./config.ts";
+import { planEdit, WHOLE_FILE_MAX_LINES, type EditPlan } from "./edits/index.ts";
 import type { ModelClient, ModelFailure } from "./model.ts";
 import { buildMessages, type PreviousAttempt } from "./prompt.ts";
 import type { TierLimiter } from "./router.ts";
 import { emit } from "./telemetry.ts";
-import { MODEL_FOR_TIER, type ModelReply, type Task, type Tier } from "./types.ts";
-
-export interface TierSettings {
-  model: string;
-  temperature?: number;
-  maxTokens?: number;
-}
+import type { ModelReply, Task, Tier } from "./types.ts";
 
 export interface AttemptInput {
   task: Task;
@@ -27,40 +23,54 @@ export interface ExecutorDeps {
   client: ModelClient;
   limiter: TierLimiter;
   logger: Logger;
-  tiers?: Partial<Record<Tier, TierSettings>>;
+  tiers?: Record<Tier, TierSettings>;
   signal?: AbortSignal;
 }
 
 export type AttemptOutcome =
   | { kind: "edit"; reply: ModelReply; plan: EditPlan }
-  | { kind: "model_failed"; failure: ModelFailure; model: string };
+  | { kind: "model_failed"; failure: ModelFailure; model: string }
+  | { kind: "too_large"; message: string };
 
 export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): Promise<AttemptOutcome> {
-  const settings = deps.tiers?.[input.tier] ?? { model: MODEL_FOR_TIER[input.tier] };
-  const messages = buildMessages({
-    task: input.task,
-    files: input.files,
-    previous: input.previous,
-    wholeFileMaxLines: WHOLE_FILE_MAX_LINES,
-  });
-  const result = await deps.limiter.run(input.tier, () => {
-    emit(deps.logger, { event: "model_call_start", tier: input.tier, model: settings.model, attempt: input.attempt });
-    return deps.client.complete({
-      model: settings.model,
-      messages,
-      temperature: settings.temperature,
-      maxTokens: settings.maxTokens,
-      signal: deps.signal,
-      onRetry: (info) =>
-        emit(deps.logger, { event: "model_call_retry", tier: input.tier, model: settings.model, attempt: input.attempt, ...info }),
-    });
-  }, {
-    onQueued: (info) => emit(deps.logger, { event: "slot_wait", tier: input.tier, ...info }),
-    onAcquired: (waitedMs) => emit(deps.logger, { event: "slot_acquired", tier: input.tier, waitedMs }),
-  });
+  const settings = (deps.tiers ?? DEFAULT_TIERS)[input.tier];
+  const fit = fitPrompt(
+    (feedbackBudget) =>
+      buildMessages({
+        task: input.task,
+        files: input.files,
+        previous: input.previous,
+        wholeFileMaxLines: WHOLE_FILE_MAX_LINES,
+        feedbackBudget,
+      }),
+    settings.contextWindow,
+    settings.maxTokens,
+  );
+  if (!fit.ok) return { kind: "too_large", message: tooLargeMessage(fit, input.tier, settings.contextWindow, settings.maxTokens) };
+
+  const log = deps.logger;
+  const result = await deps.limiter.run(
+    input.tier,
+    () => {
+      emit(log, { event: "model_call_start", tier: input.tier, model: settings.model, attempt: input.attempt });
+      return deps.client.complete({
+        model: settings.model,
+        messages: fit.messages,
+        temperature: settings.temperature,
+        maxTokens: settings.maxTokens,
+        signal: deps.signal,
+        onRetry: (info) =>
+          emit(log, { event: "model_call_retry", tier: input.tier, model: settings.model, attempt: input.attempt, ...info }),
+      });
+    },
+    {
+      onQueued: (info) => emit(log, { event: "slot_wait", tier: input.tier, ...info }),
+      onAcquired: (waitedMs) => emit(log, { event: "slot_acquired", tier: input.tier, waitedMs }),
+    },
+  );
   if (!result.ok) return { kind: "model_failed", failure: result, model: settings.model };
 
-  emit(deps.logger, {
+  emit(log, {
     event: "model_call_complete",
     tier: input.tier,
     model: settings.model,
@@ -70,6 +80,17 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     completionTokens: result.usage.completionTokens,
     durationMs: result.durationMs,
   });
+  if (looksTruncated(fit.estimate, result.usage.promptTokens)) {
+    emit(log, {
+      event: "prompt_truncated",
+      tier: input.tier,
+      model: settings.model,
+      attempt: input.attempt,
+      estimatedTokens: fit.estimate,
+      reportedTokens: result.usage.promptTokens,
+      contextWindow: settings.contextWindow,
+    });
+  }
   const plan = await planEdit({
     reply: result.content,
     current: input.files,

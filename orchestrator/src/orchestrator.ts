@@ -5,14 +5,17 @@ import type { Logger } from "pino";
 import { planChecks } from "./checks.ts";
 import type { TokenTotals } from "./events.ts";
 import { executeAttempt, type ExecutorDeps } from "./executor.ts";
-import type { CommandRunner } from "./process.ts";
 import { decide, escalationReason, nextTier } from "./policy.ts";
+import type { CommandRunner } from "./process.ts";
 import type { PreviousAttempt } from "./prompt.ts";
 import { routeTask } from "./router.ts";
+import { createLocalGate, type WorkspaceGate } from "./slots.ts";
 import { emit } from "./telemetry.ts";
 import { TIERS, type AttemptRecord, type Limits, type Task, type Tier } from "./types.ts";
 import { capErrors, judge, runChecks, type VerifyRun } from "./verifier.ts";
-import { openOwnedFiles } from "./workspace.ts";
+import { openOwnedFiles, type OwnedFiles } from "./workspace.ts";
+
+export type Phase = "waiting" | "calling" | "verifying" | "done";
 
 export interface RunTaskOptions {
   task: Task;
@@ -21,13 +24,25 @@ export interface RunTaskOptions {
   /** Judge every failure, even ones the workspace had before the task. */
   strict?: boolean;
   verifyScripts?: readonly string[];
-  deps: ExecutorDeps & { runner?: CommandRunner; now?: () => number; bunPath?: string };
+  verifyTimeouts?: Record<string, number>;
+  /** Run the whole loop, then put the files back; the outcome still carries the diff. */
+  dryRun?: boolean;
+  /** On abort, leave the last applied attempt in place for inspection. */
+  keepFailed?: boolean;
+  deps: ExecutorDeps & {
+    runner?: CommandRunner;
+    now?: () => number;
+    bunPath?: string;
+    gate?: WorkspaceGate;
+    onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
+  };
 }
 
 export type TokensByTier = Record<Tier, TokenTotals>;
 
-interface Summary {
+export interface TaskSummary {
   attempts: number;
+  attemptsByTier: Record<Tier, number>;
   finalTier: Tier;
   durationMs: number;
   tokens: TokenTotals;
@@ -35,139 +50,195 @@ interface Summary {
 }
 
 export type TaskOutcome =
-  | ({ status: "complete"; files: string[]; diff: string } & Summary)
-  | ({ status: "aborted"; lastErrors: string[]; reason: string } & Summary)
-  | ({ status: "unavailable"; reason: "unreachable" | "auth" | "unknown_model"; message: string; model: string } & Summary)
-  | ({ status: "interrupted" } & Summary);
+  | ({ status: "complete"; files: string[]; diff: string } & TaskSummary)
+  | ({ status: "aborted"; lastErrors: string[]; reason: string; diff: string | null } & TaskSummary)
+  | ({ status: "unavailable"; reason: "unreachable" | "auth" | "unknown_model"; message: string; model: string } & TaskSummary)
+  | ({ status: "too_large"; message: string } & TaskSummary)
+  | ({ status: "interrupted" } & TaskSummary);
 
 /** Reasons a reply was refused for its shape: the retry should ask for another format. */
 const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hunk_ambiguous", "elision"]);
 
 export async function runTask(options: RunTaskOptions): Promise<TaskOutcome> {
-  const { task, limits, deps } = options;
-  const log: Logger = deps.logger;
-  const now = deps.now ?? (() => performance.now());
-  const started = now();
-  const owned = await openOwnedFiles(options.workspace, task.filesOwned);
-  const route = routeTask(task, limits, log);
-  let tier: Tier = route.tier;
-  emit(log, { event: "task_created", tier, description: task.description, files: task.filesOwned });
-
-  const tokensByTier = emptyTokens();
-  const history: AttemptRecord[] = [];
-  const summary = (): Summary => ({
-    attempts: history.length,
-    finalTier: tier,
-    durationMs: Math.round(now() - started),
-    tokens: sumTokens(tokensByTier),
-    tokensByTier,
-  });
-  const interrupted = async (): Promise<TaskOutcome> => {
-    await owned.restore();
-    emit(log, { event: "task_abort", totalAttempts: history.length, finalTier: tier, lastErrors: [], reason: "interrupted", durationMs: summary().durationMs, tokens: summary().tokens, tokensByTier });
-    return { status: "interrupted", ...summary() };
-  };
-
+  const { task, deps } = options;
+  const gate = deps.gate ?? createLocalGate();
+  const releaseFiles = await gate.claimFiles(task.filesOwned);
   try {
-    const checkPlan = await planChecks(owned.root, {
-      scripts: options.verifyScripts,
+    const owned = await openOwnedFiles(options.workspace, task.filesOwned);
+    return await new TaskRun(options, owned, gate).run();
+  } finally {
+    releaseFiles();
+  }
+}
+
+class TaskRun {
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly started: number;
+  private readonly history: AttemptRecord[] = [];
+  private readonly tokensByTier: TokensByTier = Object.fromEntries(
+    TIERS.map((t) => [t, { prompt: 0, completion: 0, total: 0 }]),
+  ) as TokensByTier;
+  private tier: Tier;
+  private lastApplied: Map<string, string | null> | null = null;
+  private lastDiff: string | null = null;
+
+  constructor(
+    private readonly options: RunTaskOptions,
+    private readonly owned: OwnedFiles,
+    private readonly gate: WorkspaceGate,
+  ) {
+    this.log = options.deps.logger;
+    this.now = options.deps.now ?? (() => performance.now());
+    this.started = this.now();
+    this.tier = routeTask(options.task, options.limits, this.log).tier;
+    emit(this.log, { event: "task_created", tier: this.tier, description: options.task.description, files: options.task.filesOwned });
+  }
+
+  async run(): Promise<TaskOutcome> {
+    try {
+      return await this.loop();
+    } catch (err) {
+      // Whatever broke, the user's files go back first; the error then travels on to index.ts.
+      await this.owned.restore().catch(() => {});
+      throw err;
+    }
+  }
+
+  private async loop(): Promise<TaskOutcome> {
+    const { task, limits, deps } = this.options;
+    const checkPlan = await planChecks(this.owned.root, {
+      scripts: this.options.verifyScripts,
       timeoutMs: limits.verifyTimeoutMs,
+      timeouts: this.options.verifyTimeouts,
       bunPath: deps.bunPath,
     });
-    for (const s of checkPlan.skipped) emit(log, { event: "verification_skipped", attempt: 0, ...s });
+    for (const s of checkPlan.skipped) emit(this.log, { event: "verification_skipped", attempt: 0, ...s });
     const checkNames = checkPlan.checks.map((c) => c.name);
-    const verify = () => runChecks(owned.root, checkPlan, { runner: deps.runner, signal: deps.signal });
+    const verify = () => runChecks(this.owned.root, checkPlan, { runner: deps.runner, signal: deps.signal });
 
     // The baseline tells errors the workspace already had from errors an attempt introduced.
-    const baseline: VerifyRun | null = checkNames.length > 0 ? await verify() : null;
-    if (deps.signal?.aborted) return await interrupted();
+    const baseline: VerifyRun | null = checkNames.length > 0 ? await this.gate.exclusive(verify) : null;
+    if (deps.signal?.aborted) return this.interrupted();
     if (baseline) {
       const b = judge(baseline, { baseline: null, strict: true, owned: task.filesOwned });
-      emit(log, { event: "verification_baseline", ok: b.ok, errorCount: b.errors.length, errors: capErrors(b.errors), failedChecks: b.failedChecks, durationMs: baseline.durationMs });
+      emit(this.log, { event: "verification_baseline", ok: b.ok, errorCount: b.errors.length, errors: capErrors(b.errors), failedChecks: b.failedChecks, durationMs: baseline.durationMs });
     }
 
     let previous: PreviousAttempt | null = null;
     for (let attempt = 1; ; attempt++) {
+      const tier = this.tier;
+      deps.onPhase?.("calling", { tier, attempt });
       const outcome = await executeAttempt(
-        { task, attempt, tier, files: owned.original, previous, maxPatchLines: limits.maxPatchLines },
+        { task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines },
         deps,
       );
-      if (deps.signal?.aborted) return await interrupted();
+      if (deps.signal?.aborted) return this.interrupted();
 
       let record: AttemptRecord;
-      if (outcome.kind === "model_failed") {
+      if (outcome.kind === "too_large") {
+        emit(this.log, { event: "task_abort", ...this.closing(), lastErrors: [outcome.message], reason: "prompt_too_large" });
+        return { status: "too_large", message: outcome.message, ...this.summary() };
+      } else if (outcome.kind === "model_failed") {
         const f = outcome.failure;
-        if (f.reason === "aborted") return await interrupted();
+        if (f.reason === "aborted") return this.interrupted();
         if (f.reason === "unreachable" || f.reason === "auth" || f.reason === "unknown_model") {
-          await owned.restore();
-          emit(log, { event: "task_abort", totalAttempts: history.length, finalTier: tier, lastErrors: [f.message], reason: `model_${f.reason}`, durationMs: summary().durationMs, tokens: summary().tokens, tokensByTier });
-          return { status: "unavailable", reason: f.reason, message: f.message, model: outcome.model, ...summary() };
+          emit(this.log, { event: "task_abort", ...this.closing(), lastErrors: [f.message], reason: `model_${f.reason}` });
+          return { status: "unavailable", reason: f.reason, message: f.message, model: outcome.model, ...this.summary() };
         }
-        // A timeout or a server error after its retries is the model failing this attempt.
-        record = { attempt, tier, outcome: "model_failed", diff: null, errors: [`model call failed: ${f.message}`] };
+        // A timeout, a stall or a server error after its retries is the model failing this attempt.
+        record = { attempt, tier, outcome: "model_failed", diff: null, errors: [`model call failed (${f.reason}): ${f.message}`] };
         previous = { diff: null, errors: record.errors, formatRefused: false };
       } else {
-        addTokens(tokensByTier[tier], outcome.reply.usage);
+        addTokens(this.tokensByTier[tier], outcome.reply.usage);
         const plan = outcome.plan;
         if (!plan.ok) {
-          emit(log, { event: "patch_rejected", tier, attempt, reason: plan.reason, detail: plan.detail });
+          emit(this.log, { event: "patch_rejected", tier, attempt, reason: plan.reason, detail: plan.detail });
           record = { attempt, tier, outcome: "patch_rejected", diff: null, errors: [`patch rejected (${plan.reason}): ${plan.detail}`] };
           previous = { diff: null, errors: record.errors, formatRefused: FORMAT_REASONS.has(plan.reason) };
         } else {
-          await owned.write(new Map(plan.changes.map((c) => [c.path, c.after])));
-          emit(log, { event: "patch_applied", tier, attempt, linesChanged: plan.linesChanged, files: plan.changes.map((c) => c.path), strategy: plan.strategy });
-          emit(log, { event: "verification_start", attempt, checks: checkNames });
-          const run = await verify();
-          if (deps.signal?.aborted) return await interrupted();
-          const verdict = judge(run, { baseline, strict: options.strict ?? false, owned: task.filesOwned });
+          deps.onPhase?.("verifying", { tier, attempt });
+          const changes = new Map(plan.changes.map((c) => [c.path, c.after]));
+          const files = plan.changes.map((c) => c.path);
+          // Apply, verify and keep-or-undo as one unit, so no other task sees this unverified edit.
+          const verdict = await this.gate.exclusive(async () => {
+            await this.owned.write(changes);
+            this.lastApplied = changes;
+            this.lastDiff = plan.diff;
+            emit(this.log, { event: "patch_applied", tier, attempt, linesChanged: plan.linesChanged, files, strategy: plan.strategy });
+            emit(this.log, { event: "verification_start", attempt, checks: checkNames });
+            const run = await verify();
+            const v = deps.signal?.aborted ? null : { run, ...judge(run, { baseline, strict: this.options.strict ?? false, owned: task.filesOwned }) };
+            if (!v?.ok || this.options.dryRun) await this.owned.restore();
+            return v;
+          });
+          if (!verdict) return this.interrupted();
           if (verdict.ok) {
-            emit(log, { event: "verification_pass", attempt, durationMs: run.durationMs });
-            history.push({ attempt, tier, outcome: "verification_pass", diff: plan.diff, errors: [] });
-            const s = summary();
-            emit(log, { event: "task_complete", totalAttempts: s.attempts, finalTier: tier, durationMs: s.durationMs, tokens: s.tokens, tokensByTier, files: plan.changes.map((c) => c.path) });
-            return { status: "complete", files: plan.changes.map((c) => c.path), diff: plan.diff, ...s };
+            emit(this.log, { event: "verification_pass", attempt, durationMs: verdict.run.durationMs });
+            this.history.push({ attempt, tier, outcome: "verification_pass", diff: plan.diff, errors: [] });
+            emit(this.log, { event: "task_complete", ...this.closing(), files });
+            deps.onPhase?.("done", { tier, attempt });
+            return { status: "complete", files, diff: plan.diff, ...this.summary() };
           }
           const errors = capErrors(verdict.errors);
-          emit(log, { event: "verification_fail", attempt, errorCount: verdict.errors.length, errors, failedChecks: verdict.failedChecks, durationMs: run.durationMs });
-          await owned.restore();
+          emit(this.log, { event: "verification_fail", attempt, errorCount: verdict.errors.length, errors, failedChecks: verdict.failedChecks, durationMs: verdict.run.durationMs });
           record = { attempt, tier, outcome: "verification_fail", diff: plan.diff, errors };
           previous = { diff: plan.diff, errors, formatRefused: false };
         }
       }
 
-      const decision = decide(history, record, limits);
-      history.push(record);
-      if (decision === "abort") {
-        await owned.restore();
-        const s = summary();
-        emit(log, { event: "task_abort", totalAttempts: s.attempts, finalTier: tier, lastErrors: record.errors, reason: "attempts exhausted", durationMs: s.durationMs, tokens: s.tokens, tokensByTier });
-        return { status: "aborted", lastErrors: record.errors, reason: "attempts exhausted", ...s };
-      }
+      const decision = decide(this.history, record, limits);
+      this.history.push(record);
+      if (decision === "abort") return this.abort(record.errors);
       if (decision === "escalate") {
         const to = nextTier(tier)!;
-        emit(log, { event: "escalation", fromTier: tier, toTier: to, reason: escalationReason(history, tier) });
-        tier = to;
+        emit(this.log, { event: "escalation", fromTier: tier, toTier: to, reason: escalationReason(this.history, tier) });
+        this.tier = to;
       }
     }
-  } catch (err) {
-    // Whatever broke, the user's files go back first; the error then travels on to index.ts.
-    await owned.restore().catch(() => {});
-    throw err;
   }
-}
 
-function emptyTokens(): TokensByTier {
-  return Object.fromEntries(TIERS.map((t) => [t, { prompt: 0, completion: 0, total: 0 }])) as TokensByTier;
+  private async abort(lastErrors: string[]): Promise<TaskOutcome> {
+    const keep = this.options.keepFailed && this.lastApplied;
+    await this.gate.exclusive(async () => {
+      await this.owned.restore();
+      if (keep) await this.owned.write(this.lastApplied!);
+    });
+    const reason = "attempts exhausted";
+    emit(this.log, { event: "task_abort", ...this.closing(), lastErrors, reason });
+    this.options.deps.onPhase?.("done", { tier: this.tier, attempt: this.history.length });
+    return { status: "aborted", lastErrors, reason, diff: keep ? this.lastDiff : null, ...this.summary() };
+  }
+
+  private async interrupted(): Promise<TaskOutcome> {
+    await this.owned.restore();
+    emit(this.log, { event: "task_abort", ...this.closing(), lastErrors: [], reason: "interrupted" });
+    return { status: "interrupted", ...this.summary() };
+  }
+
+  private summary(): TaskSummary {
+    const attemptsByTier = Object.fromEntries(TIERS.map((t) => [t, this.history.filter((a) => a.tier === t).length])) as Record<Tier, number>;
+    const tokens = { prompt: 0, completion: 0, total: 0 };
+    for (const t of TIERS) addTokens(tokens, { promptTokens: this.tokensByTier[t].prompt, completionTokens: this.tokensByTier[t].completion, totalTokens: this.tokensByTier[t].total });
+    return {
+      attempts: this.history.length,
+      attemptsByTier,
+      finalTier: this.tier,
+      durationMs: Math.round(this.now() - this.started),
+      tokens,
+      tokensByTier: this.tokensByTier,
+    };
+  }
+
+  /** The fields task_complete and task_abort share. */
+  private closing() {
+    const s = this.summary();
+    return { totalAttempts: s.attempts, finalTier: s.finalTier, durationMs: s.durationMs, tokens: s.tokens, tokensByTier: s.tokensByTier };
+  }
 }
 
 function addTokens(into: TokenTotals, usage: { promptTokens: number; completionTokens: number; totalTokens: number }): void {
   into.prompt += usage.promptTokens;
   into.completion += usage.completionTokens;
   into.total += usage.totalTokens;
-}
-
-function sumTokens(byTier: TokensByTier): TokenTotals {
-  const out = { prompt: 0, completion: 0, total: 0 };
-  for (const t of TIERS) addTokens(out, { promptTokens: byTier[t].prompt, completionTokens: byTier[t].completion, totalTokens: byTier[t].total });
-  return out;
 }

@@ -36,9 +36,12 @@ export const EnvSchema = z.object({
   NODE_ENV: z.string().optional(),
   VERIFY_TIMEOUT_MS: positiveInt.default(60_000),
   MODEL_TIMEOUT_MS: positiveInt.default(300_000),
+  /** Longest silence allowed inside a streamed reply; shorter than MODEL_TIMEOUT_MS. */
+  MODEL_STALL_TIMEOUT_MS: positiveInt.default(60_000),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   SMOL_LOG_DIR: z.string().optional(),
   SMOL_STATE_DIR: z.string().optional(),
+  GITHUB_STEP_SUMMARY: z.string().optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

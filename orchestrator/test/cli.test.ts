@@ -4,7 +4,13 @@ import { InputError } from "../src/errors.ts";
 
 describe("parseCliArgs", () => {
   test("run, doctor, help and version", () => {
-    expect(parseCliArgs(["--workspace", "/w", "--file", "t.json"])).toEqual({ command: "run", workspace: "/w", file: "t.json", strict: false });
+    expect(parseCliArgs(["--workspace", "/w", "--file", "t.json"])).toMatchObject({ command: "run", workspace: "/w", file: "t.json", strict: undefined, dryRun: false, keepFailed: false });
+    expect(parseCliArgs(["-w", "/w", "--verify-timeout-ms", "1500", "--result-file", "r.json", "--dry-run", "-c", "c.json"])).toMatchObject({
+      verifyTimeoutMs: 1500,
+      resultFile: "r.json",
+      dryRun: true,
+      config: "c.json",
+    });
     expect(parseCliArgs(["-w", "/w", "--strict"])).toMatchObject({ command: "run", strict: true });
     expect(parseCliArgs(["doctor"])).toMatchObject({ command: "doctor", workspace: undefined });
     expect(parseCliArgs(["doctor", "--workspace", "/w"])).toMatchObject({ command: "doctor", workspace: "/w" });
@@ -18,6 +24,8 @@ describe("parseCliArgs", () => {
     [["-w", "/w", "--nope"], /--nope/],
     [["frob"], /unknown command "frob"/],
     [["doctor", "extra"], /unexpected argument/],
+    [["-w", "/w", "--verify-timeout-ms", "soon"], /whole number/],
+    [["-w", "/w", "--dry-run", "--keep-failed"], /cannot be used together/],
   ];
   for (const [argv, message] of refused) {
     test(`refuses ${JSON.stringify(argv)}`, () => {

@@ -40,6 +40,7 @@ describe("the seed's walkthroughs", () => {
       "verification_start",
       "verification_pass",
       "task_complete",
+      "run_summary",
     ]);
     const byName = Object.fromEntries(r.events.map((e) => [e.event, e]));
     expect(byName.task_created).toMatchObject({ tier: "fast", files: [CARD], description: cardTask.description });
@@ -251,7 +252,8 @@ describe("interruption", () => {
     run.proc.kill("SIGINT");
     const r = await run.done;
     expect(r.exitCode).toBe(130);
-    expect(r.events.at(-1)).toMatchObject({ event: "task_abort", reason: "interrupted" });
+    expect(r.events.at(-2)).toMatchObject({ event: "task_abort", reason: "interrupted" });
+    expect(r.events.at(-1)).toMatchObject({ event: "run_summary", done: 0, failed: 1 });
     expect(await ws.snapshot()).toEqual(before);
     expect(Bun.spawnSync(["pgrep", "-f", `sleep ${marker}`]).stdout.toString().trim()).toBe("");
   }, 30_000);

@@ -161,6 +161,24 @@ function keepFinalNewline(before: string | null, after: string | null, explicit:
   return after.endsWith("\r\n") ? after.slice(0, -2) : after.slice(0, -1);
 }
 
+/**
+ * A hunk that only adds lines to a non-empty file quotes nothing to check its place against: the
+ * header's line number is all there is, and a small model's line numbers are guesses.
+ */
+function unanchored(plans: readonly FilePlan[]): Rejection | null {
+  for (const p of plans) {
+    if (p.kind !== "modify" || p.before === null || p.before === "") continue;
+    const k = p.hunks.findIndex((h) => h.lines.every((l) => l.op === "+"));
+    if (k === -1) continue;
+    const name = p.hunks.length > 1 ? `${p.path}, hunk ${k + 1} of ${p.hunks.length}` : `${p.path}, the hunk`;
+    return reject(
+      "hunk_ambiguous",
+      `${name} only adds lines and quotes no existing line, so there is no way to tell where they go. Include 2-3 unchanged lines from ${p.path} before and after the added lines (prefixed with a space).`,
+    );
+  }
+  return null;
+}
+
 async function applyDiffs(plans: FilePlan[], input: PlanEditInput): Promise<Step<{ changes: FileChange[]; strategy: EditStrategy }>> {
   const normalised = renderStrictDiff(plans);
   try {
@@ -169,7 +187,9 @@ async function applyDiffs(plans: FilePlan[], input: PlanEditInput): Promise<Step
     return reject("parse_error", `The diff could not be read (${(e as Error).message}). Send a plain unified diff: ---/+++ headers, @@ lines, and " ", "-", "+" lines.`);
   }
   const files = new Map(plans.map((p) => [p.path, p.before] as const));
-  const strict = await (input.applyStrict ?? patchApplier)(normalised, files);
+  // Strict means "as written": a hunk without a line number has no place patch could check.
+  const numbered = plans.every((p) => p.kind === "create" || p.hunks.every((h) => h.oldStart !== null));
+  const strict = numbered ? await (input.applyStrict ?? patchApplier)(normalised, files) : null;
   if (strict !== null && plans.every((p) => strict.has(p.path))) {
     const changes = plans.map((p) => {
       const explicit = p.hunks.some((h) => h.noNewlineNew || h.noNewlineOld);
@@ -216,7 +236,7 @@ function wholeFileChange(src: WholeFileSource, path: string, input: PlanEditInpu
   const oldReal = oldLines.filter((l) => l.trim() !== "").length;
   const newReal = newLines.filter((l) => l.trim() !== "");
   const fromOld = newReal.filter((l) => oldSet.has(squash(l))).length;
-  if (oldReal >= FRAGMENT_MIN_OLD_LINES && newReal.length < oldReal * FRAGMENT_RATIO && fromOld >= newReal.length * 0.6) {
+  if (oldReal >= FRAGMENT_MIN_OLD_LINES && newReal.length < oldReal * FRAGMENT_RATIO && fromOld >= newReal.length * 0.5) {
     return reject(
       "elision",
       `The block labelled ${path} has ${newReal.length} non-blank lines but the file has ${oldReal}: it looks like a fragment, and as a whole file it would delete the rest. Send a unified diff for the change, or the complete file.`,
@@ -265,6 +285,8 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
   }
   const elision = checkElision(plans);
   if (elision) return elision;
+  const loose = unanchored(plans);
+  if (loose) return loose;
 
   const changes: FileChange[] = [];
   let strategy: EditStrategy = "strict";

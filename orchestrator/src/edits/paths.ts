@@ -34,7 +34,9 @@ export function resolvePath(raw: string, filesOwned: readonly string[]): Resolve
   if (isDevNull(p)) return { kind: "devnull" };
   const segs = segments(p);
   if (segs.includes("..") || p.includes("\0")) return { kind: "outside", raw };
-  const absolute = p.startsWith("/") || p.startsWith("~") || /^[a-zA-Z]:\//.test(p);
+  const isAbs = (x: string) => x.startsWith("/") || x.startsWith("~") || /^[a-zA-Z]:\//.test(x);
+  // "a//etc/passwd", "b/C:/x": a git prefix in front of an absolute path is still absolute
+  const absolute = isAbs(p) || (/^[ab]\//.test(p) && isAbs(p.slice(2)));
   if (segs.length === 0) return { kind: "not_owned", raw, candidates: [] };
 
   const owned = filesOwned.map((f) => ({ f, segs: segments(f) }));

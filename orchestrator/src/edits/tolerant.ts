@@ -72,37 +72,51 @@ function bestPartial(fileSq: readonly string[], oldSq: readonly string[], hint: 
   return { at, score };
 }
 
+/** An indentation shift: the file has `file` where the diff has `diff`, in front of the same rest. */
+interface Shift {
+  file: string;
+  diff: string;
+  /** A removed line carries the shift (the model copied the file's code, shifted). */
+  byRemoved: boolean;
+}
+
 /**
- * When every non-blank expected line is shifted by the same indentation change and at least one
- * of them is a removed line (so the model copied the file's code, just shifted), the added lines
- * are shifted back the same way. Otherwise added lines are kept exactly as written.
+ * The one indentation shift every non-blank expected line of a hunk shows, or null. Lines the
+ * diff has exactly as the file are compatible with a shift only when the shift could not apply to
+ * them (de-indenting a line that has no indentation to lose).
  */
-function reindenter(oldLines: readonly HunkLine[], fileLines: readonly string[]): (s: string) => string {
+function hunkShift(oldLines: readonly HunkLine[], fileLines: readonly string[]): Shift | null {
   let pair: [string, string] | null = null;
-  let count = 0;
-  let removed = 0;
+  let byRemoved = false;
+  const exactIndents: string[] = [];
   for (let j = 0; j < oldLines.length; j++) {
     const d = oldLines[j]!.text;
     const f = fileLines[j]!;
     if (d.trim() === "") continue;
-    if (d.trim() !== f.trim()) return (s) => s;
+    if (d.trim() !== f.trim()) return null;
     const di = indentOf(d);
     const fi = indentOf(f);
     let k = 0;
     while (k < di.length && k < fi.length && di[di.length - 1 - k] === fi[fi.length - 1 - k]) k++;
     const p: [string, string] = [fi.slice(0, fi.length - k), di.slice(0, di.length - k)];
+    if (p[0] === p[1]) {
+      exactIndents.push(fi);
+      continue;
+    }
     if (pair === null) pair = p;
-    else if (pair[0] !== p[0] || pair[1] !== p[1]) return (s) => s;
-    count++;
-    if (oldLines[j]!.op === "-") removed++;
+    else if (pair[0] !== p[0] || pair[1] !== p[1]) return null;
+    if (oldLines[j]!.op === "-") byRemoved = true;
   }
-  if (pair === null || pair[0] === pair[1] || count < 2 || removed === 0) return (s) => s;
-  const [fileIndent, diffIndent] = pair;
-  return (s) => {
-    if (s.trim() === "") return s;
-    if (s.startsWith(diffIndent)) return fileIndent + s.slice(diffIndent.length);
-    return s;
-  };
+  if (pair === null) return null;
+  const [file, diff] = pair;
+  if (exactIndents.some((fi) => fi.startsWith(file) && (diff !== "" || fi.length >= file.length))) return null;
+  return { file, diff, byRemoved };
+}
+
+function shiftLine(shift: Shift | null, s: string): string {
+  if (shift === null || s.trim() === "") return s;
+  if (s.startsWith(shift.diff)) return shift.file + s.slice(shift.diff.length);
+  return s;
 }
 
 function sameHunk(a: LexHunk, b: LexHunk): boolean {
@@ -155,6 +169,7 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
   const blocks: Block[] = [];
   let explicitFinal: boolean | null = null;
   let alreadyApplied = 0;
+  const located: { k: number; h: LexHunk; at: number; shift: Shift | null }[] = [];
 
   for (let k = 0; k < hunks.length; k++) {
     const h = hunks[k]!;
@@ -228,16 +243,44 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
       );
     }
 
+    located.push({ k, h, at, shift: hunkShift(oldLines, texts.slice(at, at + oldLines.length)) });
+    if (at + oldLines.length === texts.length && (h.noNewlineOld || h.noNewlineNew)) explicitFinal = !h.noNewlineNew;
+  }
+
+  // Added lines are re-indented only when the model visibly shifted the code it copied: some hunk's
+  // removed lines carry the shift, all such hunks agree, and the hunk itself shows the same shift.
+  const confirmed = located.map((l) => l.shift).filter((x): x is Shift => x !== null && x.byRemoved);
+  const agreed = confirmed.length > 0 && confirmed.every((x) => x.file === confirmed[0]!.file && x.diff === confirmed[0]!.diff) ? confirmed[0]! : null;
+
+  for (const { k, h, at, shift } of located) {
+    const use = agreed !== null && shift !== null && shift.file === agreed.file && shift.diff === agreed.diff ? agreed : null;
+    // For a de-indenting shift, a line at column 0 in the diff may have been clamped there or may
+    // belong there; an added line at column 0 follows the nearest old line (before it, else after).
+    const shifted: (boolean | null)[] = [];
+    {
+      let c = at;
+      for (const line of h.lines) {
+        if (line.op === "+") shifted.push(null);
+        else {
+          const f = texts[c++]!;
+          shifted.push(line.text.trim() === "" ? null : indentOf(line.text) !== indentOf(f));
+        }
+      }
+    }
+    const nearShifted = (i: number): boolean => {
+      for (let j = i - 1; j >= 0; j--) if (shifted[j] !== null) return shifted[j]!;
+      for (let j = i + 1; j < shifted.length; j++) if (shifted[j] !== null) return shifted[j]!;
+      return true;
+    };
     // Walk the hunk over the matched lines, collecting change blocks.
-    const matchedFile = texts.slice(at, at + oldLines.length);
-    const reindent = reindenter(oldLines, matchedFile);
     let cursor = at;
     let block: Block | null = null;
     const flush = () => {
       if (block && (block.end > block.start || block.added.length > 0)) blocks.push(block);
       block = null;
     };
-    for (const line of h.lines) {
+    for (let i = 0; i < h.lines.length; i++) {
+      const line = h.lines[i]!;
       if (line.op === " ") {
         flush();
         cursor++;
@@ -247,11 +290,11 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
         block.end = cursor;
       } else {
         block ??= { hunk: k, start: cursor, end: cursor, added: [] };
-        block.added.push(reindent(line.text));
+        const clampedAmbiguity = use !== null && use.diff === "" && indentOf(line.text) === "" && !nearShifted(i);
+        block.added.push(clampedAmbiguity ? line.text : shiftLine(use, line.text));
       }
     }
     flush();
-    if (at + oldLines.length === texts.length && (h.noNewlineOld || h.noNewlineNew)) explicitFinal = !h.noNewlineNew;
   }
 
   if (blocks.length === 0 && alreadyApplied > 0) return { ok: true, after: before };

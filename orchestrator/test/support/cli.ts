@@ -4,6 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { parseJsonLines } from "./logs.ts";
 
+/** One lease database per test process, so runs never share slots with a developer's own. */
+const STATE_DIR = path.join(os.tmpdir(), `smol-coder-test-state-${process.pid}`);
+
 export const ORCHESTRATOR_DIR = path.resolve(import.meta.dir, "..", "..");
 
 export interface CliRun {
@@ -83,7 +86,7 @@ export function runCli(options: CliOptions): Promise<CliResult> {
 /** Environment for a CLI under test: JSON logs, no log files in the repo, fast retries. */
 function baseEnv(): Record<string, string | undefined> {
   const { LITELLM_URL: _u, LITELLM_API_KEY: _k, ...rest } = process.env;
-  return { ...rest, NODE_ENV: "production", LOG_LEVEL: "info", SMOL_LOG_DIR: path.join(os.tmpdir(), "smol-coder-test-logs") };
+  return { ...rest, NODE_ENV: "production", LOG_LEVEL: "info", SMOL_LOG_DIR: path.join(os.tmpdir(), "smol-coder-test-logs"), SMOL_STATE_DIR: STATE_DIR };
 }
 
 export function eventNames(events: Array<Record<string, unknown>>): string[] {
