@@ -399,6 +399,16 @@ export const PERTURBATIONS: Record<string, Perturb> = {
     if (files.length !== 1) return null;
     return files[0]!.hunks.map((h) => `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount} @@\n${h.lines.join("\n")}\n`).join("");
   },
+  truncated: (files, rng) => {
+    // the reply hit the token limit inside the last hunk: the fence never closes
+    const text = render(files);
+    const lines = text.split("\n");
+    const lastHeader = lines.map((l, i) => (l.startsWith("@@") ? i : -1)).filter((i) => i >= 0).pop()!;
+    const hunkLen = lines.length - 1 - (lastHeader + 1);
+    if (hunkLen < 3) return null;
+    const keep = lastHeader + 1 + rng.int(1, hunkLen - 1);
+    return `\`\`\`diff\n${lines.slice(0, keep).join("\n")}\n`;
+  },
   // --- beyond the required list: other slips seen from small models ---
   "blank-context-dropped": (files) => {
     // a blank context line left out of the hunk altogether (counts corrected, so only the line is missing)
@@ -472,6 +482,9 @@ export const PERTURBATIONS: Record<string, Perturb> = {
 
 // ---------------------------------------------------------------------------------------------
 // Case building.
+
+/** Perturbations whose only right answer is a refusal. */
+const MUST_REFUSE = new Set(["truncated"]);
 
 /** Perturbations after which the hunk headers no longer say where a hunk goes. */
 const LINE_NUMBERS_LOST = new Set(["bare-@@", "wrong-line-numbers", "combined-a", "combined-b", "multi-file-bare-@@", "multi-file-wrong-lines"]);
@@ -589,7 +602,7 @@ export function buildCorpus(seed = CORPUS_SEED): BenchCase[] {
         filesOwned: [src.path, ...others.map((o) => o.path)],
         before: { [src.path]: before, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
         reply,
-        expected: dup ? null : { [src.path]: expected, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
+        expected: dup || MUST_REFUSE.has(kind) ? null : { [src.path]: expected, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
       });
       made++;
     }

@@ -12,6 +12,8 @@ export interface DiffSource {
   allowHeaderless: boolean;
   /** A path given in the info string or before the fence: the file for headerless hunks. */
   label: string | null;
+  /** The fence never closed: the reply may have been cut off (token limit). */
+  unclosed: boolean;
 }
 
 export interface WholeFileSource {
@@ -105,7 +107,7 @@ export function extractEdits(reply: string): Extracted {
     const lang = (f.info.split(/\s+/)[0] ?? "").toLowerCase();
     const isDiffLang = DIFF_LANGS.has(lang);
     if (isDiffLang || looksLikeDiff(f.body)) {
-      diffs.push({ text: f.body, fenced: true, allowHeaderless: isDiffLang, label: f.label });
+      diffs.push({ text: f.body, fenced: true, allowHeaderless: isDiffLang, label: f.label, unclosed: f.close === lines.length });
     } else if (f.label !== null) {
       wholeFiles.push({ label: f.label, content: f.body });
     }
@@ -113,7 +115,7 @@ export function extractEdits(reply: string): Extracted {
   if (diffs.length === 0) {
     // An unfenced diff: look at the reply with fenced blocks blanked out.
     const outside = lines.map((l, i) => (fences.some((f) => i >= f.open && i <= f.close) ? "" : l)).join("\n");
-    if (looksLikeDiff(outside)) diffs.push({ text: outside, fenced: false, allowHeaderless: false, label: null });
+    if (looksLikeDiff(outside)) diffs.push({ text: outside, fenced: false, allowHeaderless: false, label: null, unclosed: false });
   }
   return { diffs, wholeFiles };
 }

@@ -67,6 +67,17 @@ function collectDiffs(sources: readonly DiffSource[], input: PlanEditInput): Ste
   let sawAnything = false;
   for (const src of sources) {
     const lexed = lexDiff(src.text, { fenced: src.fenced, allowHeaderless: src.allowHeaderless });
+    const last = lexed[lexed.length - 1]?.hunks.at(-1);
+    if (src.unclosed && last && last.oldCount !== null && last.newCount !== null) {
+      const oldHave = last.lines.filter((l) => l.op !== "+").length;
+      const newHave = last.lines.filter((l) => l.op !== "-").length;
+      if (oldHave < last.oldCount || newHave < last.newCount) {
+        return reject(
+          "parse_error",
+          `Your reply was cut off: the last diff block never closes and its last hunk has ${oldHave}/${newHave} of the ${last.oldCount}/${last.newCount} old/new lines its @@ header announces. Send a shorter diff that fits in one reply.`,
+        );
+      }
+    }
     for (const lf of lexed) {
       sawAnything = true;
       let rOld: ResolvedPath | undefined;

@@ -15,6 +15,9 @@ export interface LexHunk {
   /** 1-based old start line from the header, null when absent. */
   oldStart: number | null;
   newStart: number | null;
+  /** Line counts as the header declares them (not trusted; used to spot a cut-off reply). */
+  oldCount: number | null;
+  newCount: number | null;
   lines: HunkLine[];
   /** The diff says the old / new side ends without a newline (`\ No newline at end of file`). */
   noNewlineOld: boolean;
@@ -41,10 +44,15 @@ const GIT_EXTENDED =
 const OTHER_HEADER = /^(Index: |={20,}$|diff -|Only in )/;
 const NO_NEWLINE = /^\\ /;
 
-function parseHunkHeader(line: string): { oldStart: number | null; newStart: number | null } {
-  const old = /-(\d+)(?:,\d+)?/.exec(line);
-  const neu = /\+(\d+)(?:,\d+)?/.exec(line);
-  return { oldStart: old ? Number(old[1]) : null, newStart: neu ? Number(neu[1]) : null };
+function parseHunkHeader(line: string): { oldStart: number | null; newStart: number | null; oldCount: number | null; newCount: number | null } {
+  const old = /-(\d+)(?:,(\d+))?/.exec(line);
+  const neu = /\+(\d+)(?:,(\d+))?/.exec(line);
+  return {
+    oldStart: old ? Number(old[1]) : null,
+    newStart: neu ? Number(neu[1]) : null,
+    oldCount: old ? Number(old[2] ?? 1) : null,
+    newCount: neu ? Number(neu[2] ?? 1) : null,
+  };
 }
 
 function stripPathNoise(raw: string): string {
@@ -114,10 +122,10 @@ export function lexDiff(text: string, options: LexOptions): LexFile[] {
     pending = [];
     lastOp = undefined;
   };
-  const openHunk = (oldStart: number | null, newStart: number | null) => {
+  const openHunk = (header: ReturnType<typeof parseHunkHeader>) => {
     endHunk();
     file ??= newFile(undefined, undefined);
-    hunk = { oldStart, newStart, lines: [], noNewlineOld: false, noNewlineNew: false };
+    hunk = { ...header, lines: [], noNewlineOld: false, noNewlineNew: false };
     file.hunks.push(hunk);
   };
   const push = (op: Op, text: string) => {
@@ -165,8 +173,7 @@ export function lexDiff(text: string, options: LexOptions): LexFile[] {
       continue;
     }
     if (HUNK_HEADER.test(line)) {
-      const { oldStart, newStart } = parseHunkHeader(line);
-      openHunk(oldStart, newStart);
+      openHunk(parseHunkHeader(line));
       continue;
     }
     if (!hunk) {
@@ -178,7 +185,7 @@ export function lexDiff(text: string, options: LexOptions): LexFile[] {
       if (OTHER_HEADER.test(line)) continue;
       // A fenced diff block with no @@ at all: its +/-/space lines are one hunk.
       if (options.allowHeaderless && !hasHunkHeader && /^[-+ ]/.test(line)) {
-        openHunk(null, null);
+        openHunk({ oldStart: null, newStart: null, oldCount: null, newCount: null });
       } else {
         continue;
       }

@@ -119,6 +119,62 @@ function shiftLine(shift: Shift | null, s: string): string {
   return s;
 }
 
+/**
+ * Matches a hunk with blank lines ignored on both sides, and rewrites each match into a hunk that
+ * fits the file line for line: blank file lines the hunk left out become context (or removed
+ * lines, when they sit between two removed lines), blank hunk lines the file lacks are dropped.
+ */
+function matchIgnoringBlanks(h: LexHunk, texts: readonly string[], fileSq: readonly string[]): { at: number; hunk: LexHunk; unclearBlank: number | null }[] {
+  const nb: number[] = [];
+  fileSq.forEach((t, k) => {
+    if (t !== "") nb.push(k);
+  });
+  const nbSq = nb.map((k) => fileSq[k]!);
+  const oldNB = h.lines.filter((l) => l.op !== "+" && l.text.trim() !== "").map((l) => squash(l.text));
+  const out: { at: number; hunk: LexHunk; unclearBlank: number | null }[] = [];
+  for (const q of findAll(nbSq, oldNB)) {
+    // Leading blank old lines of the hunk take file blanks just above the first match, if any.
+    const firstOld = h.lines.findIndex((l) => l.op !== "+" && l.text.trim() !== "");
+    let start = nb[q]!;
+    let leadingBlanks = h.lines.slice(0, firstOld).filter((l) => l.op !== "+").length;
+    while (leadingBlanks > 0 && start > 0 && fileSq[start - 1] === "") {
+      start--;
+      leadingBlanks--;
+    }
+    const lines: HunkLine[] = [];
+    let cursor = start;
+    let prevOld: HunkLine | null = null;
+    // A left-out blank line right after added lines: were they meant above or below it?
+    let unclearBlank: number | null = null;
+    for (let i = 0; i < h.lines.length; i++) {
+      const line = h.lines[i]!;
+      if (line.op === "+") {
+        lines.push(line);
+        continue;
+      }
+      if (line.text.trim() === "") {
+        if (cursor < texts.length && fileSq[cursor] === "") {
+          lines.push({ op: line.op, text: texts[cursor]! });
+          cursor++;
+          prevOld = line;
+        }
+        continue; // a blank the file does not have here: nothing to match or remove
+      }
+      while (cursor < texts.length && fileSq[cursor] === "") {
+        if (lines[lines.length - 1]?.op === "+") unclearBlank ??= cursor;
+        const between = prevOld?.op === "-" && line.op === "-";
+        lines.push({ op: between ? "-" : " ", text: texts[cursor]! });
+        cursor++;
+      }
+      lines.push(line);
+      cursor++;
+      prevOld = line;
+    }
+    out.push({ at: start, hunk: { ...h, lines }, unclearBlank });
+  }
+  return out;
+}
+
 function sameHunk(a: LexHunk, b: LexHunk): boolean {
   return a.lines.length === b.lines.length && a.lines.every((l, i) => l.op === b.lines[i]!.op && l.text === b.lines[i]!.text);
 }
@@ -172,9 +228,9 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
   const located: { k: number; h: LexHunk; at: number; shift: Shift | null }[] = [];
 
   for (let k = 0; k < hunks.length; k++) {
-    const h = hunks[k]!;
+    let h = hunks[k]!;
     const name = hunkName(path, k, hunks.length, h);
-    const oldLines = h.lines.filter((l) => l.op !== "+");
+    let oldLines = h.lines.filter((l) => l.op !== "+");
     let at: number | null = null;
 
     if (oldLines.length === 0) {
@@ -201,6 +257,28 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
               `${name}: the ${oldLines.length} unchanged/removed line(s) it quotes appear ${found.length} times in ${path} (starting at lines ${lines.join(", ")}${found.length > 6 ? ", …" : ""}), so it is not clear which one to change. Add more unchanged lines around the change — enough that they occur only once — and give the right line number in the @@ header.`,
             );
           }
+        }
+      }
+      // Last tier: blank lines ignored (the model left out, or added, a blank context line).
+      if (at === null && oldLines.some((l) => l.text.trim() !== "")) {
+        const found = matchIgnoringBlanks(h, texts, fileSq);
+        const pick = found.length === 1 ? found : found.filter((c) => h.oldStart !== null && c.at + 1 === h.oldStart);
+        if (pick.length === 1 && pick[0]!.unclearBlank !== null) {
+          return reject(
+            "hunk_ambiguous",
+            `${name} leaves out the blank line at line ${pick[0]!.unclearBlank + 1} of ${path}, right where it adds lines, so it is not clear whether they go above or below it. Include that blank line in the hunk as a context line (a line with a single space).`,
+          );
+        }
+        if (pick.length === 1) {
+          at = pick[0]!.at;
+          h = pick[0]!.hunk;
+          oldLines = h.lines.filter((l) => l.op !== "+");
+        } else if (found.length > 1) {
+          const lines = found.slice(0, 6).map((c) => c.at + 1);
+          return reject(
+            "hunk_ambiguous",
+            `${name}: the unchanged/removed lines it quotes appear ${found.length} times in ${path} (starting at lines ${lines.join(", ")}${found.length > 6 ? ", …" : ""}), so it is not clear which one to change. Add more unchanged lines around the change — enough that they occur only once — and give the right line number in the @@ header.`,
+          );
         }
       }
     }

@@ -64,6 +64,16 @@ describe("refusals", () => {
     refused(await plan({ reply: "```diff\nI could not make the change.\n```\n", files: { "f.txt": FILE } }), "parse_error");
   });
 
+  test("parse_error: a reply cut off inside a hunk (fence never closed, fewer lines than announced)", async () => {
+    const r = refused(await plan({ reply: "```diff\n--- a/f.txt\n+++ b/f.txt\n@@ -3,6 +3,3 @@\n line 3\n-line 4\n-line 5\n", files: { "f.txt": FILE } }), "parse_error");
+    expect(r.detail).toContain("cut off");
+  });
+
+  test("an unclosed fence around a complete diff is fine", async () => {
+    const p = await plan({ reply: "```diff\n--- a/f.txt\n+++ b/f.txt\n@@ -3,3 +3,3 @@\n line 3\n-line 4\n+LINE 4\n line 5\n", files: { "f.txt": FILE } });
+    expect(p.ok).toBe(true);
+  });
+
   test("parse_error: renames", async () => {
     refused(await plan({ reply: fence("--- a/a.txt\n+++ b/b.txt\n@@\n line 1\n-line 2\n+x\n"), files: { "a.txt": FILE, "b.txt": FILE } }), "parse_error");
   });
