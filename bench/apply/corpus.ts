@@ -285,6 +285,12 @@ function cleanText(path: string, before: string | null, after: string | null): s
 // not apply to this diff (e.g. no blank context line to strip).
 type Perturb = (files: DFile[], rng: Rng) => string | null;
 
+/**
+ * Set by a perturbation that destroyed the information needed to apply the edit exactly (so the
+ * only right answer is a refusal). Read and reset by the case builder.
+ */
+let informationLost = false;
+
 const stripPrefix = (n: string) => (n === "/dev/null" ? n : n.replace(/^[ab]\//, ""));
 
 const withContext = (files: DFile[], fn: (text: string, rng: Rng) => string, rng: Rng, pred: (text: string) => boolean): boolean => {
@@ -410,14 +416,18 @@ export const PERTURBATIONS: Record<string, Perturb> = {
     return `\`\`\`diff\n${lines.slice(0, keep).join("\n")}\n`;
   },
   // --- beyond the required list: other slips seen from small models ---
-  "blank-context-dropped": (files) => {
-    // a blank context line left out of the hunk altogether (counts corrected, so only the line is missing)
+  "blank-context-dropped": (files, rng) => {
+    // A blank context line left out of the hunk altogether (counts corrected, so only the line is
+    // missing). When the blank sat right next to added lines, nothing says on which side of it they
+    // go: then the case must be refused.
     const f2 = clone(files);
     let touched = false;
     for (const f of f2)
       for (const h of f.hunks) {
-        const i = h.lines.findIndex((l, k) => l === " " && k > 0 && k < h.lines.length - 1);
-        if (i === -1) continue;
+        const blanks = h.lines.map((l, k) => (l === " " && k > 0 && k < h.lines.length - 1 ? k : -1)).filter((k) => k >= 0);
+        if (blanks.length === 0) continue;
+        const i = rng.pick(blanks);
+        if (h.lines[i - 1]![0] === "+" || h.lines[i + 1]![0] === "+") informationLost = true;
         h.lines.splice(i, 1);
         h.oldCount--;
         h.newCount--;
@@ -427,7 +437,10 @@ export const PERTURBATIONS: Record<string, Perturb> = {
   },
   "whole-hunk-shifted": (files, rng) => {
     // every line of the hunk (context, removed, added) indented differently from the file
-    const shift = rng.pick([(s: string) => `  ${s}`, (s: string) => s.replace(/^ {2}/, "")]);
+    // (De-indenting only where every line has the indentation to lose: a line clamped at column 0
+    // cannot be told from one that belongs there.)
+    const canDedent = files.every((f) => f.hunks.every((h) => h.lines.every((l) => l.slice(1).trim() === "" || l[0] === "\\" || l.startsWith("  ", 1))));
+    const shift = canDedent && rng.next() < 0.5 ? (s: string) => s.replace(/^ {2}/, "") : (s: string) => `  ${s}`;
     const f2 = clone(files);
     let touched = false;
     for (const f of f2)
@@ -581,8 +594,10 @@ export function buildCorpus(seed = CORPUS_SEED): BenchCase[] {
       // Line-ending variants ride on the clean diff of the LF file.
       const variant = made % 6 === 5 ? "crlf" : made % 6 === 4 ? "no-eol" : null;
       const diffFiles = [makeDiff(src.path, before, after)];
+      informationLost = false;
       const reply = PERTURBATIONS[kind]!(clone(diffFiles), rng);
       if (reply === null) continue;
+      const lost = informationLost;
       if (variant === "crlf") {
         before = crlf(before);
         expected = crlf(expected);
@@ -597,12 +612,12 @@ export function buildCorpus(seed = CORPUS_SEED): BenchCase[] {
       const dup = LINE_NUMBERS_LOST.has(kind) && ambiguousWithoutLineNumbers(diffFiles[0]!, src.content);
       const others = kind === "no-headers" ? [] : rng.shuffle(medium.filter((m) => m.path !== src.path)).slice(0, rng.int(0, 2));
       push({
-        edit: edits.join("+") + (dup ? " (context occurs twice)" : ""),
+        edit: edits.join("+") + (dup ? " (context occurs twice)" : "") + (lost ? " (placement lost)" : ""),
         kind: k,
         filesOwned: [src.path, ...others.map((o) => o.path)],
         before: { [src.path]: before, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
         reply,
-        expected: dup || MUST_REFUSE.has(kind) ? null : { [src.path]: expected, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
+        expected: dup || lost || MUST_REFUSE.has(kind) ? null : { [src.path]: expected, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
       });
       made++;
     }

@@ -51,6 +51,8 @@ export type SmolEvent =
   | {
       event: "verification_baseline";
       ok: boolean;
+      /** Taken from the cache: the workspace had not changed since that run. */
+      cached: boolean;
       errorCount: number;
       errors: string[];
       failedChecks: string[];

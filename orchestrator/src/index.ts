@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import pkg from "../package.json" with { type: "json" };
+import { createBaselineCache } from "./baseline.ts";
 import { parseCliArgs, parseEnv, parseTasks, readTaskText, USAGE, type CliArgs } from "./cli.ts";
 import { loadConfig, type ResolvedConfig } from "./config.ts";
 import { EXIT, FatalError, InputError, InterruptedError, ModelUnavailableError } from "./errors.ts";
@@ -87,6 +88,7 @@ async function runTasks(
         }),
         limiter: createLeaseLimiter(store, config.limits.concurrency),
         gate: createLeaseGate(gateStore, workspace),
+        baselineCache: createBaselineCache(path.join(defaultStateDir(process.env), "baselines")),
         logger: telemetry.logger,
         signal: controller.signal,
         bunPath: process.execPath,

@@ -2,9 +2,11 @@
 // from the files exactly as they were before the task, so each diff applies to the content its
 // prompt showed, and an abort leaves the workspace byte for byte as it was.
 import type { Logger } from "pino";
+import type { BaselineCache } from "./baseline.ts";
 import { planChecks } from "./checks.ts";
 import type { TokenTotals } from "./events.ts";
 import { executeAttempt, type ExecutorDeps } from "./executor.ts";
+import { buildFeedback } from "./feedback.ts";
 import { decide, escalationReason, nextTier } from "./policy.ts";
 import type { CommandRunner } from "./process.ts";
 import type { PreviousAttempt } from "./prompt.ts";
@@ -34,6 +36,7 @@ export interface RunTaskOptions {
     now?: () => number;
     bunPath?: string;
     gate?: WorkspaceGate;
+    baselineCache?: BaselineCache;
     onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
   };
 }
@@ -118,11 +121,26 @@ class TaskRun {
     const verify = () => runChecks(this.owned.root, checkPlan, { runner: deps.runner, signal: deps.signal });
 
     // The baseline tells errors the workspace already had from errors an attempt introduced.
-    const baseline: VerifyRun | null = checkNames.length > 0 ? await this.gate.exclusive(verify) : null;
+    let cached = false;
+    const baseline: VerifyRun | null =
+      checkNames.length === 0
+        ? null
+        : await this.gate.exclusive(async () => {
+            const cache = deps.baselineCache;
+            const key = cache ? await cache.key(this.owned.root, checkPlan) : null;
+            const hit = key ? await cache!.get(key) : null;
+            if (hit) {
+              cached = true;
+              return hit;
+            }
+            const run = await verify();
+            if (key && !deps.signal?.aborted && run.checks.every((c) => c.reason === "exit")) await cache!.put(key, run).catch(() => {});
+            return run;
+          });
     if (deps.signal?.aborted) return this.interrupted();
     if (baseline) {
       const b = judge(baseline, { baseline: null, strict: true, owned: task.filesOwned });
-      emit(this.log, { event: "verification_baseline", ok: b.ok, errorCount: b.errors.length, errors: capErrors(b.errors), failedChecks: b.failedChecks, durationMs: baseline.durationMs });
+      emit(this.log, { event: "verification_baseline", ok: b.ok, cached, errorCount: b.errors.length, errors: capErrors(b.errors), failedChecks: b.failedChecks, durationMs: baseline.durationMs });
     }
 
     let previous: PreviousAttempt | null = null;
@@ -183,7 +201,7 @@ class TaskRun {
           const errors = capErrors(verdict.errors);
           emit(this.log, { event: "verification_fail", attempt, errorCount: verdict.errors.length, errors, failedChecks: verdict.failedChecks, durationMs: verdict.run.durationMs });
           record = { attempt, tier, outcome: "verification_fail", diff: plan.diff, errors };
-          previous = { diff: plan.diff, errors, formatRefused: false };
+          previous = { diff: plan.diff, errors: buildFeedback(verdict.diagnostics, changes), formatRefused: false };
         }
       }
 

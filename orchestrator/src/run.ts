@@ -2,6 +2,7 @@
 // run_summary event, and the result document for --result-file and the CI step summary.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
+import type { BaselineCache } from "./baseline.ts";
 import type { ResolvedConfig } from "./config.ts";
 import type { ModelClient } from "./model.ts";
 import { runTask, type Phase, type TaskOutcome } from "./orchestrator.ts";
@@ -24,6 +25,7 @@ export interface BatchOptions {
     client: ModelClient;
     limiter: TierLimiter;
     gate: WorkspaceGate;
+    baselineCache?: BaselineCache;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -61,6 +63,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           client: deps.client,
           limiter: deps.limiter,
           gate: deps.gate,
+          baselineCache: deps.baselineCache,
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
           signal: deps.signal,

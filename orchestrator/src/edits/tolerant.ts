@@ -175,6 +175,29 @@ function matchIgnoringBlanks(h: LexHunk, texts: readonly string[], fileSq: reado
   return out;
 }
 
+/**
+ * `diff` always writes context after a change unless the change is at the end of the file (and
+ * before it unless at the start). So a hunk with context above and none below, among equal
+ * matches, belongs at the one match that ends the file; one with context only below, at the one
+ * that starts it. Same rule as GNU patch.
+ */
+function anchoredAtFileEnd(h: LexHunk, found: readonly number[], oldLen: number, fileLen: number): number | null {
+  let lead = 0;
+  while (lead < h.lines.length && h.lines[lead]!.op === " ") lead++;
+  let trail = 0;
+  while (trail < h.lines.length && h.lines[h.lines.length - 1 - trail]!.op === " ") trail++;
+  if (lead === h.lines.length) return null;
+  if (trail === 0 && lead > 0) {
+    const end = found.filter((i) => i + oldLen === fileLen);
+    return end.length === 1 ? end[0]! : null;
+  }
+  if (lead === 0 && trail > 0) {
+    const start = found.filter((i) => i === 0);
+    return start.length === 1 ? start[0]! : null;
+  }
+  return null;
+}
+
 function sameHunk(a: LexHunk, b: LexHunk): boolean {
   return a.lines.length === b.lines.length && a.lines.every((l, i) => l.op === b.lines[i]!.op && l.text === b.lines[i]!.text);
 }
@@ -249,7 +272,9 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
         if (found.length === 1) at = found[0]!;
         else if (found.length > 1) {
           const byHeader = h.oldStart !== null ? found.filter((i) => i + 1 === h.oldStart) : [];
+          const byEnd = anchoredAtFileEnd(h, found, oldLines.length, texts.length);
           if (byHeader.length === 1) at = byHeader[0]!;
+          else if (byEnd !== null) at = byEnd;
           else {
             const lines = found.slice(0, 6).map((i) => i + 1);
             return reject(
