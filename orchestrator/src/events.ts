@@ -15,6 +15,8 @@ export type SmolEvent =
   | { event: "tier_selected"; tier: Tier; reason: string }
   | { event: "slot_wait"; tier: Tier; position: number; holders: number; limit: number }
   | { event: "slot_acquired"; tier: Tier; waitedMs: number }
+  | { event: "tier_deferred"; tier: Tier; busyTiers: Tier[] }
+  | { event: "tier_resumed"; tier: Tier; waitedMs: number }
   | { event: "model_call_start"; tier: Tier; model: string; attempt: number }
   | {
       event: "model_call_complete";
@@ -113,6 +115,8 @@ export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   tier_selected: "info",
   slot_wait: "info",
   slot_acquired: "info",
+  tier_deferred: "info",
+  tier_resumed: "info",
   model_call_start: "info",
   model_call_complete: "info",
   model_call_retry: "warn",

@@ -7,6 +7,7 @@ import { planEdit, WHOLE_FILE_MAX_LINES, type EditPlan } from "./edits/index.ts"
 import type { ModelClient, ModelFailure } from "./model.ts";
 import { buildMessages, type PreviousAttempt } from "./prompt.ts";
 import type { TierLimiter } from "./router.ts";
+import type { WarmObserver } from "./warm.ts";
 import { emit } from "./telemetry.ts";
 import type { ModelReply, Task, Tier } from "./types.ts";
 
@@ -66,7 +67,9 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     {
       onQueued: (info) => emit(log, { event: "slot_wait", tier: input.tier, ...info }),
       onAcquired: (waitedMs) => emit(log, { event: "slot_acquired", tier: input.tier, waitedMs }),
-    },
+      onDeferred: (busyTiers) => emit(log, { event: "tier_deferred", tier: input.tier, busyTiers }),
+      onResumed: (waitedMs) => emit(log, { event: "tier_resumed", tier: input.tier, waitedMs }),
+    } satisfies WarmObserver,
   );
   if (!result.ok) return { kind: "model_failed", failure: result, model: settings.model };
 

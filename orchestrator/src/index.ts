@@ -16,6 +16,7 @@ import { appendStepSummary, writeResultFile } from "./results.ts";
 import { runBatch } from "./run.ts";
 import { createLeaseGate, createLeaseLimiter } from "./slots.ts";
 import { createStatusBoard } from "./status.ts";
+import { createWarmLimiter } from "./warm.ts";
 import { createTelemetry, emit } from "./telemetry.ts";
 import { MODEL_FOR_TIER, type Env } from "./types.ts";
 import { resolveWorkspace } from "./workspace.ts";
@@ -86,7 +87,7 @@ async function runTasks(
           stallTimeoutMs: env.MODEL_STALL_TIMEOUT_MS,
           maxRetries: env.MODEL_MAX_RETRIES,
         }),
-        limiter: createLeaseLimiter(store, config.limits.concurrency),
+        limiter: createWarmLimiter(createLeaseLimiter(store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
         gate: createLeaseGate(gateStore, workspace),
         baselineCache: createBaselineCache(path.join(defaultStateDir(process.env), "baselines")),
         logger: telemetry.logger,

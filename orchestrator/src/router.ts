@@ -33,6 +33,9 @@ export function routeTask(task: Task, limits: Limits, logger: Logger): Route {
 export interface SlotObserver {
   onQueued?(info: { position: number; holders: number; limit: number }): void;
   onAcquired?(waitedMs: number): void;
+  /** Held back so a busy model of another tier is not swapped out (see warm.ts). */
+  onDeferred?(busy: Tier[]): void;
+  onResumed?(waitedMs: number): void;
 }
 
 export interface TierLimiter {

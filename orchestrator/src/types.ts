@@ -41,6 +41,8 @@ export const EnvSchema = z.object({
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   SMOL_LOG_DIR: z.string().optional(),
   SMOL_STATE_DIR: z.string().optional(),
+  /** How long a call for a cold tier waits for another tier's busy model; 0 turns it off. */
+  SMOL_WARM_DEFER_MS: z.coerce.number().int().min(0).default(10_000),
   GITHUB_STEP_SUMMARY: z.string().optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;

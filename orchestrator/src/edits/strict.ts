@@ -55,6 +55,11 @@ async function listFiles(root: string, dir = root, out: string[] = []): Promise<
 }
 
 export const patchApplier: StrictApplier = async (diff, files) => {
+  // Only plain relative paths: nothing may be written outside the staging directory, and
+  // patch's header parsing is unreliable for names with whitespace or quotes.
+  for (const path of files.keys()) {
+    if (path.startsWith("/") || path.split("/").includes("..") || /[\s"\\]/.test(path) || path === "") return null;
+  }
   const dir = await mkdtemp(join(tmpdir(), "smol-edit-"));
   try {
     for (const [path, content] of files) {

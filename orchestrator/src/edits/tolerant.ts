@@ -7,6 +7,7 @@
 // keep their own bytes (line endings, trailing whitespace, missing final newline).
 import { reject, type Rejection } from "./contract.ts";
 import { placeholderContext } from "./elision.ts";
+import { WHOLE_FILE_MAX_LINES } from "./limits.ts";
 import type { HunkLine, LexHunk } from "./lex.ts";
 import { indentOf, joinFile, quote, splitFile, squash, type Line } from "./text.ts";
 
@@ -198,6 +199,65 @@ function anchoredAtFileEnd(h: LexHunk, found: readonly number[], oldLen: number,
   return null;
 }
 
+/**
+ * For the refusal message: aligns the hunk's expected lines with the file around the closest place
+ * (longest common subsequence, whitespace ignored) and says, for each line that is not there,
+ * what the file has in its place — or that the file has nothing there.
+ */
+function describeMismatch(
+  oldLines: readonly HunkLine[],
+  oldSq: readonly string[],
+  texts: readonly string[],
+  fileSq: readonly string[],
+  near: number,
+): string[] {
+  const from = Math.max(0, near - 3);
+  const to = Math.min(texts.length, near + oldLines.length + 3);
+  const m = oldSq.length;
+  const n = to - from;
+  const lcs: number[][] = Array.from({ length: m + 1 }, () => new Array<number>(n + 1).fill(0));
+  for (let j = m - 1; j >= 0; j--)
+    for (let k = n - 1; k >= 0; k--)
+      lcs[j]![k] = oldSq[j] === fileSq[from + k] ? lcs[j + 1]![k + 1]! + 1 : Math.max(lcs[j + 1]![k]!, lcs[j]![k + 1]!);
+  const matchedAt = new Array<number>(m).fill(-1);
+  for (let j = 0, k = 0; j < m && k < n; ) {
+    if (oldSq[j] === fileSq[from + k]) {
+      matchedAt[j] = from + k;
+      j++;
+      k++;
+    } else if (lcs[j + 1]![k]! >= lcs[j]![k + 1]!) j++;
+    else k++;
+  }
+  const out: string[] = [];
+  const paired = new Set<number>(matchedAt.filter((x) => x !== -1));
+  for (let j = 0; j < m; j++) {
+    if (matchedAt[j] !== -1) continue;
+    // the gap in the file between the matched neighbours, and this line's place in the gap
+    let p = j - 1;
+    while (p >= 0 && matchedAt[p] === -1) p--;
+    let q = j + 1;
+    while (q < m && matchedAt[q] === -1) q++;
+    const gapStart = p >= 0 ? matchedAt[p]! + 1 : Math.max(from, (q < m ? matchedAt[q]! : to) - (q - p - 1));
+    const gapEnd = q < m ? matchedAt[q]! : Math.min(to, gapStart + (q - p - 1));
+    const fi = gapStart + (j - p - 1);
+    const text = oldLines[j]!.text;
+    if (fi < gapEnd) paired.add(fi);
+    out.push(
+      fi < gapEnd
+        ? `  hunk line ${quote(text)} — file line ${fi + 1} is ${quote(texts[fi]!)}`
+        : `  hunk line ${quote(text)} — no such line in the file (expected after line ${Math.max(gapEnd, 1)})`,
+    );
+  }
+  // File lines inside the matched stretch that the hunk skipped.
+  const hits = matchedAt.filter((x) => x !== -1);
+  if (hits.length > 0) {
+    for (let fi = hits[0]!; fi <= hits[hits.length - 1]!; fi++) {
+      if (!paired.has(fi)) out.push(`  file line ${fi + 1} ${quote(texts[fi]!)} is left out of the hunk`);
+    }
+  }
+  return out;
+}
+
 function sameHunk(a: LexHunk, b: LexHunk): boolean {
   return a.lines.length === b.lines.length && a.lines.every((l, i) => l.op === b.lines[i]!.op && l.text === b.lines[i]!.text);
 }
@@ -330,19 +390,12 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
           `${name}: none of the ${oldLines.length} unchanged/removed line(s) it quotes exist in ${path} (first one: ${quote(oldLines[0]!.text)}). Copy those lines exactly from the current content of ${path}.`,
         );
       }
-      const misses: string[] = [];
-      for (let j = 0; j < oldLines.length; j++) {
-        const fi = near + j;
-        const fileText = fi >= 0 && fi < texts.length ? texts[fi]! : null;
-        if (fileText !== null && squash(fileText) === oldSq[j]) continue;
-        misses.push(
-          `  hunk line ${quote(oldLines[j]!.text)} — ${fileText === null ? "the file has no line there" : `file line ${fi + 1} is ${quote(fileText)}`}`,
-        );
-      }
+      const misses = describeMismatch(oldLines, oldSq, texts, fileSq, near);
       const total = misses.length;
+      const whole = texts.length <= WHOLE_FILE_MAX_LINES ? `, or send the whole file (it has ${texts.length} lines)` : "";
       return reject(
         "hunk_not_found",
-        `${name}: its unchanged/removed lines do not match ${path}. Closest place: around line ${Math.max(1, near + 1)}, where ${total} of its ${oldLines.length} line(s) differ:\n${misses.slice(0, MAX_SHOWN).join("\n")}${total > MAX_SHOWN ? `\n  … and ${total - MAX_SHOWN} more` : ""}\nCopy the " " and "-" lines exactly from the current ${path}, or send the whole file if that is easier.`,
+        `${name}: its unchanged/removed lines do not match ${path}. Closest place: around line ${Math.max(1, near + 1)}, it differs from the file in ${total} place(s):\n${misses.slice(0, MAX_SHOWN).join("\n")}${total > MAX_SHOWN ? `\n  … and ${total - MAX_SHOWN} more` : ""}\nCopy the " " and "-" lines exactly from the current ${path}${whole}.`,
       );
     }
 
