@@ -23,6 +23,9 @@ export function score(c: BenchCase, got: Files | null): Outcome {
   return "exact";
 }
 
+/** What planEdit said per case: its strategy, or its refusal reason. */
+export const planEditVerdicts = new Map<string, string>();
+
 export const planEditTool: Tool = async (c) => {
   const plan = await planEdit({
     reply: c.reply,
@@ -30,6 +33,7 @@ export const planEditTool: Tool = async (c) => {
     filesOwned: c.filesOwned,
     maxLines: 300,
   });
+  planEditVerdicts.set(c.id, plan.ok ? plan.strategy : plan.reason);
   if (!plan.ok) return null;
   const out: Files = { ...c.before };
   for (const ch of plan.changes) out[ch.path] = ch.after;
@@ -174,6 +178,15 @@ async function main(): Promise<void> {
       return `${exact}${wrong ? ` (${wrong} wrong)` : ""}`;
     });
     console.log(`| (any)+${variant} | ${ks.length} | ${cells.join(" | ")} |`);
+  }
+
+  if (results.has("planEdit")) {
+    const tally = new Map<string, number>();
+    for (const c of cases) {
+      const v = planEditVerdicts.get(c.id) ?? "threw";
+      tally.set(v, (tally.get(v) ?? 0) + 1);
+    }
+    console.log(`\nplanEdit verdicts: ${[...tally].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} ${n}`).join(", ")}`);
   }
 
   if (showFail) {
