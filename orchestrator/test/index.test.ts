@@ -83,6 +83,24 @@ describe("the seed's walkthroughs", () => {
   }, 90_000);
 });
 
+test("piped through pino-pretty, as the seed's README does, the events read as the seed shows them", async () => {
+  await using server = await startModelServer();
+  await using ws = await createWorkspace({ template: "empty" });
+  server.enqueue("fast-coder", reply.text(diffReply(unifiedDiff("notes.txt", null, "hi\n"))));
+  const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify({ description: "notes", filesOwned: ["notes.txt"] }), env: env(server.url) });
+  expect(r.exitCode).toBe(0);
+  const pretty = Bun.spawn(["bunx", "pino-pretty", "--colorize=false"], { stdin: "pipe", stdout: "pipe" });
+  pretty.stdin.write(r.stdout);
+  pretty.stdin.end();
+  const text = await new Response(pretty.stdout).text();
+  expect(await pretty.exited).toBe(0);
+  for (const name of ["orchestrator_startup", "task_created", "model_call_start", "model_call_complete", "patch_applied", "task_complete"]) {
+    expect(text).toMatch(new RegExp(`INFO.*: ${name}`));
+  }
+  expect(text).toContain(`litellmUrl: "${server.url}"`);
+  expect(text).toContain('finalTier: "fast"');
+});
+
 describe("abort", () => {
   test("after 5 failed attempts the workspace is byte-identical and the exit code is 1", async () => {
     await using server = await startModelServer();
