@@ -55,7 +55,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
         workspace: options.workspace,
         limits: config.limits,
         strict: config.verify.strict,
-        verifyScripts: config.verify.scripts,
+        verifyScripts: task.verify ?? config.verify.scripts,
         verifyTimeouts: config.verify.timeouts,
         dryRun: options.dryRun,
         keepFailed: options.keepFailed,

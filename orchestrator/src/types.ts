@@ -24,6 +24,8 @@ export const TaskSchema = z.object({
     .array(OwnedPathSchema)
     .min(1, "filesOwned needs at least one file")
     .transform((files) => [...new Set(files)]),
+  /** package.json scripts that verify this task, instead of the config's (e.g. add "test"). */
+  verify: z.array(z.string().trim().min(1, "script name must not be empty")).min(1).optional(),
 });
 export type Task = z.infer<typeof TaskSchema>;
 

@@ -52,6 +52,7 @@ describe("parseTask", () => {
     ["dot", { description: "x", filesOwned: ["."] }, /name a file/],
     ["empty description", { description: "", filesOwned: ["a.ts"] }, /description/],
     ["wrong type", { description: "x", filesOwned: "a.ts" }, /filesOwned/],
+    ["empty verify list", { description: "x", filesOwned: ["a.ts"], verify: [] }, /verify/],
   ];
   for (const [name, task, message] of refused) {
     test(`refuses ${name}`, () => expect(() => parseTask(JSON.stringify(task), "t.json")).toThrow(message));

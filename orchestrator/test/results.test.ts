@@ -139,3 +139,18 @@ test("renderStepSummary escapes pipes in descriptions", () => {
   });
   expect(md).toContain("| a \\| b | aborted | 5 | reviewer | 0 | - |");
 });
+
+test("a task can name its own verify scripts, e.g. to add test", async () => {
+  await using server = await startModelServer();
+  await using ws = await createWorkspace({
+    template: "empty",
+    files: { "keep.txt": "kept\n" },
+    scripts: { typecheck: "true", test: "grep -q changed keep.txt && touch tested.flag" },
+  });
+  script(server);
+  const task = { ...tasks[1], verify: ["typecheck", "test"] };
+  const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(task), env: { LITELLM_URL: server.url } });
+  expect(r.exitCode).toBe(0);
+  expect(r.events.find((e) => e.event === "verification_start")).toMatchObject({ checks: ["typecheck", "test"] });
+  expect(await ws.read("tested.flag")).toBe("");
+});
