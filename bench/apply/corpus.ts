@@ -325,9 +325,10 @@ export const PERTURBATIONS: Record<string, Perturb> = {
     const f2 = clone(files);
     for (const f of f2)
       for (const h of f.hunks) {
-        const shift = rng.pick([-1, 1]) * rng.int(2, 30);
-        h.oldStart = Math.max(1, h.oldStart + shift);
-        h.newStart = Math.max(1, h.newStart + shift);
+        let shift = rng.pick([-1, 1]) * rng.int(2, 30);
+        if (h.oldStart + shift < 1 || h.newStart + shift < 1) shift = -shift;
+        h.oldStart += shift;
+        h.newStart += shift;
       }
     return render(f2);
   },

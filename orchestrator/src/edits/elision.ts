@@ -41,6 +41,8 @@ function commentBody(text: string): string | null {
 export function isPlaceholder(text: string): boolean {
   const t = text.trim();
   if (t === "..." || t === "…" || t === "...," || t === "…,") return true;
+  // "... rest of file", "...the whole file..." — but not a spread like "...defaults,"
+  if (/^(?:\.{3}|…)\s/.test(t) || /^(?:\.{3}|…).*(?:\.{3}|…)$/.test(t)) return true;
   const body = commentBody(t);
   if (body === null || body === "") return false;
   const core = body.replace(/^[\s\-–—:*()[\]]+|[\s\-–—:*()[\]]+$/g, "");

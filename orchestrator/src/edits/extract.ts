@@ -19,6 +19,8 @@ export interface DiffSource {
 export interface WholeFileSource {
   label: string;
   content: string;
+  /** The fence never closed: the file is probably cut off. */
+  unclosed: boolean;
 }
 
 export interface Extracted {
@@ -109,7 +111,7 @@ export function extractEdits(reply: string): Extracted {
     if (isDiffLang || looksLikeDiff(f.body)) {
       diffs.push({ text: f.body, fenced: true, allowHeaderless: isDiffLang, label: f.label, unclosed: f.close === lines.length });
     } else if (f.label !== null) {
-      wholeFiles.push({ label: f.label, content: f.body });
+      wholeFiles.push({ label: f.label, content: f.body, unclosed: f.close === lines.length });
     }
   }
   if (diffs.length === 0) {

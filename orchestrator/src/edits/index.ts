@@ -29,9 +29,16 @@ export { isPlaceholder } from "./elision.ts";
 /** Files of up to this many lines may be answered as whole files (the reasoning is in limits.ts). */
 export { WHOLE_FILE_MAX_LINES } from "./limits.ts";
 
-/** A whole-file answer at most this fraction of the old file's length looks like a fragment. */
-const FRAGMENT_RATIO = 0.5;
+/**
+ * A whole-file answer with fewer than this fraction of the old file's non-blank lines is taken
+ * for a fragment (a snippet labelled with the path, or a cut-off reply), not a rewrite: as a
+ * whole file it would delete the rest. Deleting most of a file is still possible with a diff.
+ */
+const FRAGMENT_RATIO = 0.4;
 const FRAGMENT_MIN_OLD_LINES = 20;
+
+/** File names that are clearly files when they label a code block. */
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|json|css|scss|less|html?|md|mdx|ya?ml|toml|txt|sh|py|go|rs|vue|svelte|sql|graphql|xml|svg|env|lock|ini|cfg)$/i;
 
 type Step<T> = { ok: true; value: T } | Rejection;
 
@@ -174,6 +181,12 @@ function unanchored(plans: readonly FilePlan[]): Rejection | null {
     const k = p.hunks.findIndex((h) => h.lines.every((l) => l.op === "+"));
     if (k === -1) continue;
     const name = p.hunks.length > 1 ? `${p.path}, hunk ${k + 1} of ${p.hunks.length}` : `${p.path}, the hunk`;
+    if (p.hunks[k]!.oldStart === 0) {
+      return reject(
+        "hunk_ambiguous",
+        `${name} is written as if ${p.path} were new or empty (@@ -0,0 …), but it exists with ${countLines(p.before)} lines. Send a diff against its current content, with 2-3 unchanged lines around each change.`,
+      );
+    }
     return reject(
       "hunk_ambiguous",
       `${name} only adds lines and quotes no existing line, so there is no way to tell where they go. Include 2-3 unchanged lines from ${p.path} before and after the added lines (prefixed with a space).`,
@@ -193,7 +206,8 @@ async function applyDiffs(plans: FilePlan[], input: PlanEditInput): Promise<Step
   // Strict means "as written": a hunk without a line number has no place patch could check.
   const numbered = plans.every((p) => p.kind === "create" || p.hunks.every((h) => h.oldStart !== null));
   const strict = numbered ? await (input.applyStrict ?? patchApplier)(normalised, files) : null;
-  if (strict !== null && plans.every((p) => strict.has(p.path))) {
+  const fits = (p: FilePlan) => strict !== null && strict.has(p.path) && (strict.get(p.path) === null) === (p.kind === "delete");
+  if (strict !== null && plans.every(fits)) {
     const changes = plans.map((p) => {
       const explicit = p.hunks.some((h) => h.noNewlineNew || h.noNewlineOld);
       return { path: p.path, before: p.before, after: keepFinalNewline(p.before, strict.get(p.path)!, explicit) };
@@ -218,6 +232,12 @@ function wholeFileChange(src: WholeFileSource, path: string, input: PlanEditInpu
       `${path} has ${oldCount} lines; whole-file answers are only accepted for files up to ${WHOLE_FILE_MAX_LINES} lines. Send a unified diff (--- a/${path}, +++ b/${path}, @@ hunks) that changes only what is needed.`,
     );
   }
+  if (src.unclosed) {
+    return reject(
+      "parse_error",
+      `Your reply was cut off in the middle of the file ${path} (its code block never closes), so it cannot be used as the whole file. ${before !== null && oldCount > 40 ? "Send a unified diff of just the change instead." : "Send it again, complete, or as a unified diff."}`,
+    );
+  }
   const newLines = textLines(src.content);
   const eol = eolOf(before);
   let after = newLines.join(eol);
@@ -238,8 +258,7 @@ function wholeFileChange(src: WholeFileSource, path: string, input: PlanEditInpu
   }
   const oldReal = oldLines.filter((l) => l.trim() !== "").length;
   const newReal = newLines.filter((l) => l.trim() !== "");
-  const fromOld = newReal.filter((l) => oldSet.has(squash(l))).length;
-  if (oldReal >= FRAGMENT_MIN_OLD_LINES && newReal.length < oldReal * FRAGMENT_RATIO && fromOld >= newReal.length * 0.5) {
+  if (oldReal >= FRAGMENT_MIN_OLD_LINES && newReal.length < oldReal * FRAGMENT_RATIO) {
     return reject(
       "elision",
       `The block labelled ${path} has ${newReal.length} non-blank lines but the file has ${oldReal}: it looks like a fragment, and as a whole file it would delete the rest. Send a unified diff for the change, or the complete file.`,
@@ -248,14 +267,16 @@ function wholeFileChange(src: WholeFileSource, path: string, input: PlanEditInpu
   return { ok: true, value: { path, before, after } };
 }
 
+function noDiff(input: PlanEditInput): Rejection {
+  return reject(
+    "no_diff",
+    `I found no edit in your reply. Answer with a unified diff in a \`\`\`diff block (--- a/<path>, +++ b/<path>, @@ hunks), or the complete new content of a file (up to ${WHOLE_FILE_MAX_LINES} lines) in a fenced block whose info string is its path, e.g. \`\`\`ts ${input.filesOwned[0] ?? "src/file.ts"}. Your files: ${ownedList(input.filesOwned)}.`,
+  );
+}
+
 export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
   const { diffs, wholeFiles } = extractEdits(input.reply);
-  if (diffs.length === 0 && wholeFiles.length === 0) {
-    return reject(
-      "no_diff",
-      `I found no edit in your reply. Answer with a unified diff in a \`\`\`diff block (--- a/<path>, +++ b/<path>, @@ hunks)${WHOLE_FILE_MAX_LINES > 0 ? `, or the complete new content of a file (up to ${WHOLE_FILE_MAX_LINES} lines) in a fenced block whose info string is its path, e.g. \`\`\`ts ${input.filesOwned[0] ?? "src/file.ts"}` : ""}. Your files: ${ownedList(input.filesOwned)}.`,
-    );
-  }
+  if (diffs.length === 0 && wholeFiles.length === 0) return noDiff(input);
 
   let plans: FilePlan[] = [];
   if (diffs.length > 0) {
@@ -271,6 +292,8 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
     const r = resolvePath(src.label, input.filesOwned);
     if (r.kind !== "owned") {
       if (diffs.length > 0) continue;
+      // "e.g" or "Fig.1" on the line before a fence is prose, not an attempt to write a file.
+      if (r.kind === "not_owned" && !src.label.includes("/") && !CODE_FILE.test(src.label)) continue;
       const problem = pathProblem(r, input.filesOwned);
       if (problem) return problem;
       continue;
@@ -278,6 +301,8 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
     if (plans.some((p) => p.path === r.path) || whole.some((w) => w.path === r.path)) continue;
     whole.push({ src, path: r.path });
   }
+
+  if (plans.length === 0 && whole.length === 0) return noDiff(input);
 
   const size = diffSize(plans);
   if (size > input.maxLines) {
@@ -291,6 +316,14 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
   const loose = unanchored(plans);
   if (loose) return loose;
 
+  // Whole files first: their checks are cheap and need no process.
+  const wholeChanges: FileChange[] = [];
+  for (const w of whole) {
+    const c = wholeFileChange(w.src, w.path, input);
+    if (!c.ok) return c;
+    wholeChanges.push(c.value);
+  }
+
   const changes: FileChange[] = [];
   let strategy: EditStrategy = "strict";
   if (plans.length > 0) {
@@ -302,10 +335,8 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
     changes.push(...applied.value.changes);
     strategy = applied.value.strategy;
   }
-  for (const w of whole) {
-    const c = wholeFileChange(w.src, w.path, input);
-    if (!c.ok) return c;
-    changes.push(c.value);
+  if (wholeChanges.length > 0) {
+    changes.push(...wholeChanges);
     strategy = "whole-file";
   }
 

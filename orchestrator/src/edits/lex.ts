@@ -22,6 +22,12 @@ export interface LexHunk {
   /** The diff says the old / new side ends without a newline (`\ No newline at end of file`). */
   noNewlineOld: boolean;
   noNewlineNew: boolean;
+  /**
+   * Unfenced replies only: the lines up to a blank line at which the header's counts were met
+   * exactly. What follows may be prose (a "- did this" bullet list right after the diff); the
+   * tolerant applier falls back to these lines when the whole hunk matches nowhere.
+   */
+  beforeProse?: HunkLine[];
 }
 
 export interface LexFile {
@@ -206,6 +212,11 @@ export function lexDiff(text: string, options: LexOptions): LexFile[] {
       continue;
     }
     if (line.trim() === "") {
+      if (!options.fenced && pending.length === 0 && hunk!.oldCount !== null && hunk!.beforeProse === undefined) {
+        const oldHave = hunk!.lines.filter((l) => l.op !== "+").length;
+        const newHave = hunk!.lines.filter((l) => l.op !== "-").length;
+        if (oldHave === hunk!.oldCount && newHave === hunk!.newCount) hunk!.beforeProse = [...hunk!.lines];
+      }
       pending.push("");
       continue;
     }
@@ -215,6 +226,7 @@ export function lexDiff(text: string, options: LexOptions): LexFile[] {
     }
     endHunk(); // prose after an unfenced diff
   }
+  for (const f of files) for (const h of f.hunks) if (h.beforeProse && h.beforeProse.length === h.lines.length) delete h.beforeProse;
   return files
     .map((f) => ({ ...f, hunks: f.hunks.filter((h) => h.lines.length > 0) }))
     .filter((f) => f.hunks.length > 0 || f.gitCreate || f.gitDelete);

@@ -258,6 +258,71 @@ function describeMismatch(
   return out;
 }
 
+type Location = { kind: "found"; at: number; hunk: LexHunk } | { kind: "none" } | { kind: "refused"; rejection: Rejection };
+
+/**
+ * Where a hunk goes: the first tier (exact, trailing whitespace, all whitespace, blank lines
+ * ignored) with a match decides; several matches are settled only by the header's line number
+ * or an end-of-file anchor, else refused. The hunk returned may be rewritten to fit the file
+ * line for line (blank-line tier).
+ */
+function locateHunk(h: LexHunk, name: string, path: string, texts: readonly string[], normed: readonly (readonly string[])[]): Location {
+  const fileSq = normed[2]!;
+  const oldLines = h.lines.filter((l) => l.op !== "+");
+  if (oldLines.length === 0) {
+    if (texts.length === 0) return { kind: "found", at: 0, hunk: h };
+    return {
+      kind: "refused",
+      rejection: reject(
+        "hunk_ambiguous",
+        `${name} only adds lines and quotes no existing line, so there is no way to tell where they go. Include 2-3 unchanged lines from ${path} before and after the added lines (prefixed with a space).`,
+      ),
+    };
+  }
+  const ambiguous = (count: number, starts: number[]): Location => ({
+    kind: "refused",
+    rejection: reject(
+      "hunk_ambiguous",
+      `${name}: the ${oldLines.length} unchanged/removed line(s) it quotes appear ${count} times in ${path} (starting at lines ${starts
+        .slice(0, 6)
+        .map((i) => i + 1)
+        .join(", ")}${count > 6 ? ", …" : ""}), so it is not clear which one to change. Add more unchanged lines around the change — enough that they occur only once — and give the right line number in the @@ header.`,
+    ),
+  });
+  for (let t = 0; t < TIERS.length; t++) {
+    const old = oldLines.map((l) => TIERS[t]!.norm(l.text));
+    if (t > 0 && old.every((s) => s === "")) break; // blank-only hunks match anywhere once whitespace is ignored
+    const found = findAll(normed[t]!, old);
+    if (found.length === 1) return { kind: "found", at: found[0]!, hunk: h };
+    if (found.length > 1) {
+      const byHeader = h.oldStart !== null ? found.filter((i) => i + 1 === h.oldStart) : [];
+      if (byHeader.length === 1) return { kind: "found", at: byHeader[0]!, hunk: h };
+      const byEnd = anchoredAtFileEnd(h, found, oldLines.length, texts.length);
+      if (byEnd !== null) return { kind: "found", at: byEnd, hunk: h };
+      return ambiguous(found.length, found);
+    }
+  }
+  // Last tier: blank lines ignored (the model left out, or added, a blank context line).
+  if (!oldLines.some((l) => l.text.trim() !== "")) return { kind: "none" };
+  const found = matchIgnoringBlanks(h, texts, fileSq);
+  const pick = found.length === 1 ? found : found.filter((c) => h.oldStart !== null && c.at + 1 === h.oldStart);
+  if (pick.length === 1) {
+    const c = pick[0]!;
+    if (c.unclearBlank !== null) {
+      return {
+        kind: "refused",
+        rejection: reject(
+          "hunk_ambiguous",
+          `${name} leaves out the blank line at line ${c.unclearBlank + 1} of ${path}, right where it adds lines, so it is not clear whether they go above or below it. Include that blank line in the hunk as a context line (a line with a single space).`,
+        ),
+      };
+    }
+    return { kind: "found", at: c.at, hunk: c.hunk };
+  }
+  if (found.length > 1) return ambiguous(found.length, found.map((c) => c.at));
+  return { kind: "none" };
+}
+
 function sameHunk(a: LexHunk, b: LexHunk): boolean {
   return a.lines.length === b.lines.length && a.lines.every((l, i) => l.op === b.lines[i]!.op && l.text === b.lines[i]!.text);
 }
@@ -313,60 +378,23 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
   for (let k = 0; k < hunks.length; k++) {
     let h = hunks[k]!;
     const name = hunkName(path, k, hunks.length, h);
-    let oldLines = h.lines.filter((l) => l.op !== "+");
     let at: number | null = null;
 
-    if (oldLines.length === 0) {
-      if (texts.length === 0) at = 0;
-      else {
-        return reject(
-          "hunk_ambiguous",
-          `${name} only adds lines and quotes no existing line, so there is no way to tell where they go. Include 2-3 unchanged lines from ${path} before and after the added lines (prefixed with a space).`,
-        );
-      }
-    } else {
-      for (let t = 0; t < TIERS.length && at === null; t++) {
-        const old = oldLines.map((l) => TIERS[t]!.norm(l.text));
-        if (t > 0 && old.every((s) => s === "")) break; // blank-only hunks match anywhere once whitespace is ignored
-        const found = findAll(normed[t]!, old);
-        if (found.length === 1) at = found[0]!;
-        else if (found.length > 1) {
-          const byHeader = h.oldStart !== null ? found.filter((i) => i + 1 === h.oldStart) : [];
-          const byEnd = anchoredAtFileEnd(h, found, oldLines.length, texts.length);
-          if (byHeader.length === 1) at = byHeader[0]!;
-          else if (byEnd !== null) at = byEnd;
-          else {
-            const lines = found.slice(0, 6).map((i) => i + 1);
-            return reject(
-              "hunk_ambiguous",
-              `${name}: the ${oldLines.length} unchanged/removed line(s) it quotes appear ${found.length} times in ${path} (starting at lines ${lines.join(", ")}${found.length > 6 ? ", …" : ""}), so it is not clear which one to change. Add more unchanged lines around the change — enough that they occur only once — and give the right line number in the @@ header.`,
-            );
-          }
-        }
-      }
-      // Last tier: blank lines ignored (the model left out, or added, a blank context line).
-      if (at === null && oldLines.some((l) => l.text.trim() !== "")) {
-        const found = matchIgnoringBlanks(h, texts, fileSq);
-        const pick = found.length === 1 ? found : found.filter((c) => h.oldStart !== null && c.at + 1 === h.oldStart);
-        if (pick.length === 1 && pick[0]!.unclearBlank !== null) {
-          return reject(
-            "hunk_ambiguous",
-            `${name} leaves out the blank line at line ${pick[0]!.unclearBlank + 1} of ${path}, right where it adds lines, so it is not clear whether they go above or below it. Include that blank line in the hunk as a context line (a line with a single space).`,
-          );
-        }
-        if (pick.length === 1) {
-          at = pick[0]!.at;
-          h = pick[0]!.hunk;
-          oldLines = h.lines.filter((l) => l.op !== "+");
-        } else if (found.length > 1) {
-          const lines = found.slice(0, 6).map((c) => c.at + 1);
-          return reject(
-            "hunk_ambiguous",
-            `${name}: the unchanged/removed lines it quotes appear ${found.length} times in ${path} (starting at lines ${lines.join(", ")}${found.length > 6 ? ", …" : ""}), so it is not clear which one to change. Add more unchanged lines around the change — enough that they occur only once — and give the right line number in the @@ header.`,
-          );
-        }
+    const first = locateHunk(h, name, path, texts, normed);
+    if (first.kind === "refused") return first.rejection;
+    if (first.kind === "found") {
+      at = first.at;
+      h = first.hunk;
+    } else if (h.beforeProse !== undefined) {
+      // An unfenced diff followed by a "- did this" list: try the hunk without what came after
+      // the blank line where its header's counts were met.
+      const trimmed = locateHunk({ ...h, lines: h.beforeProse, beforeProse: undefined }, name, path, texts, normed);
+      if (trimmed.kind === "found") {
+        at = trimmed.at;
+        h = trimmed.hunk;
       }
     }
+    const oldLines = h.lines.filter((l) => l.op !== "+");
 
     if (at === null) {
       const ph = placeholderContext(h.lines);

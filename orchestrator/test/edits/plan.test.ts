@@ -193,6 +193,12 @@ describe("reply extraction", () => {
     const reply = `Sure, here is the fix:\n\n${CLEAN}\nThis changes the check.\n- it is shorter\n- same behaviour\n`;
     expect(after(await plan({ reply, files: { [P]: SRC } }), P)).toBe(WANT);
   });
+  test("unfenced diff followed by a blank line and a '- …' bullet list", async () => {
+    const reply = `Here you go:\n\n${CLEAN}\n- changed the emptiness check\n- kept the rest\n`;
+    const p = ok(await plan({ reply, files: { [P]: SRC } }));
+    expect(after(p, P)).toBe(WANT);
+  });
+
   test("several fenced blocks with prose between are concatenated", async () => {
     const file = numbered(30);
     const reply = `First:\n${fence("--- a/f.txt\n+++ b/f.txt\n@@ -2,3 +2,3 @@\n line 2\n-line 3\n+LINE 3\n line 4\n")}\nThen further down:\n\n${fence("@@ -20,3 +20,3 @@\n line 20\n-line 21\n+LINE 21\n line 22\n")}\nDone.`;

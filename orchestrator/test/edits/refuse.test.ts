@@ -28,6 +28,10 @@ describe("refusals", () => {
     refused(await plan({ reply: "```ts src/other.ts\nx\n```\n", files: { "src/mine.ts": "a\n" } }), "not_owned");
   });
 
+  test("a word like e.g before a code block is not a file label", async () => {
+    refused(await plan({ reply: "e.g\n```js\nconsole.log(1)\n```\n", files: { "src/mine.ts": "a\n" } }), "no_diff");
+  });
+
   test("not_owned: a basename that matches two owned files", async () => {
     const r = refused(
       await plan({ reply: fence("--- a/index.ts\n+++ b/index.ts\n@@\n-a\n+b\n"), files: { "src/a/index.ts": "a\n", "src/b/index.ts": "a\n" } }),
@@ -72,6 +76,16 @@ describe("refusals", () => {
   test("an unclosed fence around a complete diff is fine", async () => {
     const p = await plan({ reply: "```diff\n--- a/f.txt\n+++ b/f.txt\n@@ -3,3 +3,3 @@\n line 3\n-line 4\n+LINE 4\n line 5\n", files: { "f.txt": FILE } });
     expect(p.ok).toBe(true);
+  });
+
+  test("parse_error: a whole file cut off (its fence never closes)", async () => {
+    const r = refused(await plan({ reply: "Here:\n```txt f.txt\nline 1\nline 2\n", files: { "f.txt": FILE } }), "parse_error");
+    expect(r.detail).toContain("cut off");
+  });
+
+  test("hunk_ambiguous: a diff written as if an existing file were new", async () => {
+    const r = refused(await plan({ reply: fence("--- a/f.txt\n+++ b/f.txt\n@@ -0,0 +1,2 @@\n+a\n+b\n"), files: { "f.txt": FILE } }), "hunk_ambiguous");
+    expect(r.detail).toContain("20 lines");
   });
 
   test("parse_error: renames", async () => {
@@ -185,6 +199,12 @@ describe("elision guard", () => {
     const big = Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};\n`).join("");
     const reply = "```ts v.ts\nexport const v3 = 3;\nexport const v4 = 44;\nexport const v5 = 5;\n```\n";
     refused(await plan({ reply, files: { "v.ts": big } }), "elision");
+  });
+
+  test("the prompt's own example body sent back as the whole file is refused", async () => {
+    const big = Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};\n`).join("");
+    refused(await plan({ reply: "v.ts\n```ts\n...the whole file...\n```\n", files: { "v.ts": big } }), "elision");
+    refused(await plan({ reply: "v.ts\n```ts\n// TODO\n```\n", files: { "v.ts": big } }), "elision");
   });
 
   test("a placeholder comment in purely new code is fine", async () => {

@@ -139,6 +139,8 @@ describe("isPlaceholder", () => {
     "// keep the rest as is",
     "<!-- ... -->",
     "// remaining cases omitted for brevity",
+    "... rest of the file",
+    "...the whole file...",
   ];
   const no = [
     "// compute the total",
@@ -151,6 +153,8 @@ describe("isPlaceholder", () => {
     "// This returns the rest of the array",
     "const rest = [...items];",
     "return { ...state, loading: false };",
+    "...defaults,",
+    "...rest",
   ];
   for (const s of yes) test(`placeholder: ${s}`, () => expect(isPlaceholder(s)).toBe(true));
   for (const s of no) test(`not a placeholder: ${s}`, () => expect(isPlaceholder(s)).toBe(false));
