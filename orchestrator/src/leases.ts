@@ -89,6 +89,8 @@ export const LEASE_DB_FILE = "leases.sqlite";
 
 export const DEFAULT_LEASE_TTL_MS = 60_000;
 export const DEFAULT_POLL_MS = 50;
+/** While queued, the full (write) step runs on every this-many polls; a read decides the rest. */
+const FULL_CHECK_EVERY = 10;
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
 
@@ -260,9 +262,14 @@ class SqliteLeaseStore implements LeaseStore {
       };
       const onAbort = () => fail(signal?.reason);
 
+      let polls = 0;
       const attempt = () => {
         timer = null;
         if (settled) return;
+        // While queued, a read-only look decides whether the write transaction is worth taking:
+        // a waiter far back in the queue would otherwise take the write lock 20 times a second.
+        // Every FULL_CHECK_EVERY polls the full step runs anyway, to reclaim dead holders' slots.
+        if (waiterId && ++polls % FULL_CHECK_EVERY !== 0 && !this.mayBeGranted(key, limit, waiterId)) return schedule();
         let result: TakeResult;
         try {
           result = this.takeTx.immediate(key, limit, waiterId);
@@ -342,6 +349,23 @@ class SqliteLeaseStore implements LeaseStore {
   }
 
   // -------------------------------------------------------------------------------------
+
+  /** A read without the write lock: could this waiter be granted a slot now? */
+  private mayBeGranted(key: string, limit: number, waiterId: string): boolean {
+    try {
+      const row = this.db
+        .query<{ holders: number; ahead: number }, [string, string, number, string, string, number, string]>(
+          `SELECT
+             (SELECT COUNT(*) FROM leases WHERE scope = ? AND key = ? AND expires_at > ?) AS holders,
+             (SELECT COUNT(*) FROM waiters WHERE scope = ? AND key = ? AND expires_at > ?
+                AND seq < COALESCE((SELECT seq FROM waiters WHERE id = ?), -1)) AS ahead`,
+        )
+        .get(this.scope, key, this.now(), this.scope, key, this.now(), waiterId);
+      return !row || row.ahead < limit - row.holders;
+    } catch {
+      return true; // when in doubt, let the full step decide
+    }
+  }
 
   /** Runs inside BEGIN IMMEDIATE. */
   private take(key: string, limit: number, waiterId: string | null): TakeResult {
