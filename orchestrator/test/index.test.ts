@@ -49,7 +49,7 @@ describe("the seed's walkthroughs", () => {
     expect(byName.patch_applied).toMatchObject({ linesChanged: CARD_TSX.split("\n").length - 1 });
     expect(byName.task_complete).toMatchObject({ totalAttempts: 1, finalTier: "fast" });
     // Every task-scoped event carries the same taskId.
-    const ids = new Set(r.events.filter((e) => e.event !== "orchestrator_startup").map((e) => e.taskId));
+    const ids = new Set(r.events.filter((e) => e.event !== "orchestrator_startup" && e.event !== "run_summary").map((e) => e.taskId));
     expect(ids.size).toBe(1);
     expect(await ws.read(CARD)).toBe(CARD_TSX);
     expect(server.requests[0]!.messages.at(-1)!.content).toContain("(new file");
