@@ -1,0 +1,11 @@
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return NaN
+  return values.reduce((sum, v) => sum + v, 0) / values.length
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort()
+  const middle = Math.floor(sorted.length / 2)
+  return sorted[middle]
+}
