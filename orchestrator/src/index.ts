@@ -58,18 +58,20 @@ async function runTasks(
 ): Promise<number> {
   const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}`;
   const logDir = config.logs.dir ?? DEFAULT_LOG_DIR;
+  const labels = new Map<string, string>();
+  const board = createStatusBoard(process.stderr, labels);
   const telemetry = createTelemetry({
     level: env.LOG_LEVEL,
     pretty: Boolean(process.stdout.isTTY) && env.NODE_ENV !== "production",
     logDir,
     runId,
+    // Logs and the status board share the terminal when stdout is one too.
+    around: process.stdout.isTTY ? board.around : undefined,
   });
   const store = openLeaseStore({ stateDir: defaultStateDir(process.env), scope: env.LITELLM_URL });
   const gateStore = openLeaseStore({ stateDir: defaultStateDir(process.env), scope: "workspaces" });
   const controller = new AbortController();
   const stopSignals = onStopSignal(() => controller.abort());
-  const labels = new Map<string, string>();
-  const board = createStatusBoard(process.stderr, labels);
   try {
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
     const { outcomes, result } = await runBatch({

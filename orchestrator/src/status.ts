@@ -5,6 +5,8 @@ import type { Tier } from "./types.ts";
 
 export interface StatusBoard {
   update(taskId: string, info: { tier: Tier; attempt: number; phase: Phase | "queued" }): void;
+  /** Runs `write` (a log line to the same terminal) with the board lifted off and redrawn after. */
+  around(write: () => void): void;
   close(): void;
 }
 
@@ -22,7 +24,7 @@ export function renderStatusLine(taskId: string, info: { tier: Tier; attempt: nu
 
 /** A board that redraws in place; a no-op when stderr is not a terminal. */
 export function createStatusBoard(stream: NodeJS.WriteStream, labels: Map<string, string>): StatusBoard {
-  if (!stream.isTTY) return { update() {}, close() {} };
+  if (!stream.isTTY) return { update() {}, around: (write) => write(), close() {} };
   const rows = new Map<string, string>();
   let drawn = 0;
   const draw = () => {
@@ -37,6 +39,13 @@ export function createStatusBoard(stream: NodeJS.WriteStream, labels: Map<string
       if (info.phase === "done") rows.delete(taskId);
       else rows.set(taskId, renderStatusLine(taskId, info, labels.get(taskId) ?? ""));
       draw();
+    },
+    around(write) {
+      const had = drawn;
+      if (had > 0) stream.write(`\x1b[${had}A\x1b[J`);
+      drawn = 0;
+      write();
+      if (rows.size > 0) draw();
     },
     close() {
       if (drawn > 0) stream.write(`\x1b[${drawn}A\x1b[J`);

@@ -16,6 +16,8 @@ export interface TelemetryOptions {
   now?: () => Date;
   /** Where JSON lines go instead of fd 1 (tests). */
   stdout?: pino.DestinationStream;
+  /** Wraps each console write, so a live status board on the same terminal is redrawn around it. */
+  around?: (write: () => void) => void;
 }
 
 export interface Telemetry {
@@ -34,7 +36,9 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     (options.pretty
       ? pretty({ colorize: true, sync: true, translateTime: "HH:MM:ss", ignore: "pid,hostname" })
       : pino.destination({ dest: 1, sync: true }));
-  streams.push({ level, stream: stdout });
+  const around = options.around;
+  const console: pino.DestinationStream = around ? { write: (line: string) => around(() => stdout.write(line)) } : stdout;
+  streams.push({ level, stream: console });
 
   let logFile: string | null = null;
   let fileStream: pino.DestinationStream | null = null;

@@ -36,3 +36,14 @@ test("when stderr is not a terminal nothing is written", () => {
   board.close();
   expect(out.text()).toBe("");
 });
+
+test("a log line written around the board lifts it off and redraws it below the line", () => {
+  const out = fakeStream(true);
+  const board = createStatusBoard(out.stream, new Map([["aaaaaaaa-1", "first"]]));
+  board.update("aaaaaaaa-1", { tier: "fast", attempt: 1, phase: "calling" });
+  const before = out.text().length;
+  board.around(() => out.stream.write("LOG LINE\n"));
+  const after = out.text().slice(before);
+  expect(after.startsWith("\x1b[1A\x1b[J" + "LOG LINE\n")).toBe(true);
+  expect(after).toContain("calling the model  first");
+});
