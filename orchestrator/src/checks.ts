@@ -13,6 +13,8 @@ export interface CheckSpec {
   timeoutMs: number;
   /** Started only after these checks pass, because it would repeat their errors otherwise. */
   after: string[];
+  /** "low" runs under `nice`, so the slowest check keeps a core to itself (see prioritize). */
+  priority: "normal" | "low";
 }
 
 export interface CheckPlan {
@@ -64,13 +66,30 @@ export async function planChecks(workspace: string, options: PlanOptions): Promi
       ...scriptCommand(pm, name, options.bunPath, yarnBerry),
       timeoutMs: options.timeouts?.[name] ?? options.timeoutMs,
       after: [],
+      priority: "normal",
     });
   }
   // A build that runs tsc itself would only repeat the typecheck's errors: it waits for a pass.
   const typecheck = checks.find((c) => c.name === "typecheck");
   const build = checks.find((c) => c.name === "build");
   if (typecheck && build && /\btsc\b/.test(String(defined.build))) build.after.push("typecheck");
-  return { packageManager: pm, checks, skipped };
+  return { packageManager: pm, checks: prioritize(checks), skipped };
+}
+
+/**
+ * Checks run side by side, and the attempt waits for the slowest one. On a machine with fewer
+ * cores than checks, a fair scheduler slows the slowest check down as much as the others, so
+ * the wall time grows past it. Running every other check at a lower priority keeps the slowest
+ * one on a core of its own, and the others share what is left: the wall time stays close to the
+ * slowest check alone. `durations` are from an earlier run (the baseline); without them the
+ * typecheck is taken as the slowest, which it is in most TypeScript projects.
+ */
+export function prioritize(checks: CheckSpec[], durations?: ReadonlyMap<string, number>): CheckSpec[] {
+  if (checks.length < 2) return checks.map((c) => ({ ...c, priority: "normal" }));
+  const slowest = durations?.size
+    ? [...checks].sort((a, b) => (durations.get(b.name) ?? 0) - (durations.get(a.name) ?? 0))[0]!.name
+    : (checks.find((c) => c.name === "typecheck") ?? checks[0]!).name;
+  return checks.map((c) => ({ ...c, priority: c.name === slowest ? "normal" : "low" }));
 }
 
 function scriptCommand(

@@ -45,7 +45,8 @@ export async function runChecks(workspace: string, plan: CheckPlan, options: Ver
     const failedGate = gates.find((g) => g && !g.ok);
     if (failedGate) return skippedResult(check.name, `skipped: it would repeat the ${failedGate.name} errors`);
     if (options.signal?.aborted) return skippedResult(check.name, "skipped: interrupted");
-    const run = await runner(check.command, check.args, {
+    const [command, args] = withPriority(check);
+    const run = await runner(command, args, {
       cwd: workspace,
       timeoutMs: check.timeoutMs,
       env: { ...CHECK_ENV, ...options.env },
@@ -148,6 +149,14 @@ export function ownedBaselineErrors(baseline: VerifyRun | null, owned: readonly 
 function dedupe(list: Diagnostic[]): Diagnostic[] {
   const seen = new Set<Diagnostic>();
   return list.filter((d) => (seen.has(d) ? false : (seen.add(d), true)));
+}
+
+const NICE = Bun.which("nice");
+
+/** A low-priority check runs under `nice`; where there is no `nice`, it simply runs. */
+function withPriority(check: CheckSpec): [string, string[]] {
+  if (check.priority !== "low" || !NICE) return [check.command, check.args];
+  return [NICE, ["-n", "10", check.command, ...check.args]];
 }
 
 function skippedResult(name: string, why: string): CheckResult {

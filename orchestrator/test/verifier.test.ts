@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { planChecks, type CheckPlan } from "../src/checks.ts";
+import { planChecks, prioritize, type CheckPlan } from "../src/checks.ts";
 import type { Diagnostic } from "../src/diagnostics.ts";
 import { capErrors, judge, runChecks, type CheckResult, type VerifyRun } from "../src/verifier.ts";
 import { createWorkspace } from "./support/workspace.ts";
@@ -196,4 +196,26 @@ test("capErrors keeps whole lines and says how many were cut", () => {
   expect(capped).toHaveLength(11);
   expect(capped.at(-1)).toBe("[... 40 more errors not shown ...]");
   expect(capErrors(["x".repeat(900)])[0]!.length).toBe(501);
+});
+
+describe("prioritize", () => {
+  const spec = (name: string) => ({ name, command: "bun", args: ["run", name], timeoutMs: 1, after: [], priority: "normal" as const });
+  const three = [spec("typecheck"), spec("lint"), spec("build")];
+  const cases: Array<[string, ReturnType<typeof spec>[], Map<string, number> | undefined, string[]]> = [
+    ["one check keeps normal priority", [spec("lint")], undefined, ["normal"]],
+    ["without timings the typecheck is taken as the slowest", three, undefined, ["normal", "low", "low"]],
+    ["with timings the slowest gets the core", three, new Map([["typecheck", 900], ["lint", 2_400], ["build", 300]]), ["low", "normal", "low"]],
+    ["no typecheck and no timings: the first check", [spec("lint"), spec("build")], undefined, ["normal", "low"]],
+  ];
+  for (const [name, checks, durations, expected] of cases) {
+    test(name, () => expect(prioritize(checks, durations).map((c) => c.priority)).toEqual(expected as Array<"normal" | "low">));
+  }
+
+  test("a low-priority check really runs under nice", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "nice > tc.txt", lint: "nice > lint.txt" } });
+    const run = await runChecks(ws.dir, await plan(ws.dir));
+    expect(run.ok).toBe(true);
+    expect((await ws.read("tc.txt"))!.trim()).toBe("0");
+    expect((await ws.read("lint.txt"))!.trim()).toBe("10");
+  });
 });
