@@ -2,6 +2,7 @@
 // kill every grandchild (tsc under `bun run` under a shell), with no stdin, and with output
 // kept to a bounded head and tail so a check that prints megabytes can neither stall on a full
 // pipe nor fill our memory.
+import { writeFileSync } from "node:fs";
 import { execa } from "execa";
 
 export interface RunOptions {
@@ -11,6 +12,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Bytes kept from the start and from the end of the combined output. */
   keepBytes?: number;
+  /**
+   * Lower the child's CPU priority (0 to 19). The child leads its own session, and where Linux
+   * groups the scheduler by session (autogroup), `nice` only ranks processes inside a session;
+   * so the session's autogroup is niced too.
+   */
+  niceness?: number;
 }
 
 export interface RunResult {
@@ -49,6 +56,7 @@ export const runCommand: CommandRunner = async (command, args, options) => {
   });
   // execa may hand over strings or Uint8Arrays depending on the runtime; keep bytes either way.
   const collect = (chunk: unknown) => output.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  if (options.niceness && child.pid !== undefined) setAutogroupNice(child.pid, options.niceness);
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
 
@@ -95,6 +103,14 @@ export const runCommand: CommandRunner = async (command, args, options) => {
     droppedBytes: output.dropped,
   };
 };
+
+function setAutogroupNice(pid: number, niceness: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
+  } catch {
+    // No autogroup here (another OS, or the kernel has it off): plain `nice` is enough then.
+  }
+}
 
 /** Keeps the first and last `keep` bytes of a stream: errors come first, summaries last. */
 class BoundedOutput {

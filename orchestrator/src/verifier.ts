@@ -47,6 +47,7 @@ export async function runChecks(workspace: string, plan: CheckPlan, options: Ver
     if (options.signal?.aborted) return skippedResult(check.name, "skipped: interrupted");
     const [command, args] = withPriority(check);
     const run = await runner(command, args, {
+      niceness: check.priority === "low" ? 10 : undefined,
       cwd: workspace,
       timeoutMs: check.timeoutMs,
       env: { ...CHECK_ENV, ...options.env },

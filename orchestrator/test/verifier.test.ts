@@ -218,4 +218,15 @@ describe("prioritize", () => {
     expect((await ws.read("tc.txt"))!.trim()).toBe("0");
     expect((await ws.read("lint.txt"))!.trim()).toBe("10");
   });
+
+  // Each check leads its own session; with Linux autogroup the session's group must be niced too.
+  const autogroup = Bun.spawnSync(["cat", "/proc/self/autogroup"]).exitCode === 0;
+  if (!autogroup) console.warn("skipping the autogroup check: this kernel has no /proc/self/autogroup");
+  test.skipIf(!autogroup)("a low-priority check's session is niced where the scheduler groups by session", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "cat /proc/self/autogroup > tc.txt", lint: "cat /proc/self/autogroup > lint.txt" } });
+    const run = await runChecks(ws.dir, await plan(ws.dir));
+    expect(run.ok).toBe(true);
+    expect(await ws.read("tc.txt")).toMatch(/ nice 0\n$/);
+    expect(await ws.read("lint.txt")).toMatch(/ nice 10\n$/);
+  });
 });
