@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { planChecks, prioritize, type CheckPlan } from "../../orchestrator/src/checks.ts";
+import { planChecks, type CheckPlan } from "../../orchestrator/src/checks.ts";
 import { runCommand, type CommandRunner } from "../../orchestrator/src/process.ts";
 import { runChecks, type VerifyRun } from "../../orchestrator/src/verifier.ts";
 import { createWorkspace, type TempWorkspace } from "../../orchestrator/test/support/workspace.ts";
@@ -217,12 +217,7 @@ async function benchProject(project: Project, runs: number): Promise<ProjectResu
     const label = i === 0 ? "warm-up" : `run ${i}/${runs}`;
     const other = (s.otherCpuMs + p.otherCpuMs) / (s.wallMs + p.wallMs);
     console.error(`  ${label}: sequential ${sec(s.wallMs)} s, parallel ${sec(p.wallMs)} s (other load ${other.toFixed(2)} cores; waited for quiet ${Math.round(waitBudget.waitedMs / 1000)} s so far)`);
-    if (i === 0) {
-      // As the orchestrator does after its baseline run: the slowest check of that run keeps
-      // normal priority and the others go under nice.
-      plan = { ...plan, checks: prioritize(plan.checks, new Map(Object.entries(p.checkMs))) };
-      continue;
-    }
+    if (i === 0) continue; // warm-up; priorities stay as planChecks set them, as in the orchestrator
     seq.push(s);
     par.push(p);
   }
@@ -393,9 +388,9 @@ async function main(): Promise<void> {
     `Machine: ${cores} cores (\`nproc\`), ${cpu}; kernel.sched_autogroup_enabled=${autogroup}; bun ${Bun.version}.`,
     "",
     `Method: \`planChecks\` + \`runChecks\` on a temp copy of each project, \`{ sequential: true }\` vs the default ` +
-      `(independent checks at once); 1 warm-up of each mode, then ${runs} runs of each, alternating. As the orchestrator ` +
-      "does after its baseline, the checks are then re-prioritized with `prioritize()` from the warm-up parallel " +
-      "run's durations: its slowest check keeps normal priority (\"not niced\"), the others run under `nice -n 10`. Wall time is " +
+      `(independent checks at once); 1 warm-up of each mode, then ${runs} runs of each, alternating. As in the orchestrator, ` +
+      "the typecheck keeps normal priority (\"not niced\") and the other checks run under `nice -n 10`, their session's " +
+      "autogroup niced too. Wall time is " +
       "`VerifyRun.durationMs`; a check's time is its `durationMs`; CPU is user+sys of the reaped check processes " +
       "(`/proc/self/stat` cutime+cstime); \"other load\" is the machine's busy CPU (`/proc/stat`, steal included) less " +
       "the checks' and the bench's own, per second of wall time (before each timed run the bench waits, within a " +

@@ -81,8 +81,10 @@ export async function planChecks(workspace: string, options: PlanOptions): Promi
  * cores than checks, a fair scheduler slows the slowest check down as much as the others, so
  * the wall time grows past it. Running every other check at a lower priority keeps the slowest
  * one on a core of its own, and the others share what is left: the wall time stays close to the
- * slowest check alone. `durations` are from an earlier run (the baseline); without them the
- * typecheck is taken as the slowest, which it is in most TypeScript projects.
+ * slowest check alone. Without `durations` the typecheck is taken as the slowest, which it is in
+ * most TypeScript projects. The durations must come from checks run alone: in a prioritized
+ * parallel run the niced checks look slower than they are, and re-choosing from such a run
+ * would flip the choice back and forth.
  */
 export function prioritize(checks: CheckSpec[], durations?: ReadonlyMap<string, number>): CheckSpec[] {
   if (checks.length < 2) return checks.map((c) => ({ ...c, priority: "normal" }));

@@ -3,7 +3,7 @@
 // prompt showed, and an abort leaves the workspace byte for byte as it was.
 import type { Logger } from "pino";
 import type { BaselineCache } from "./baseline.ts";
-import { planChecks, prioritize } from "./checks.ts";
+import { planChecks } from "./checks.ts";
 import type { TokenTotals } from "./events.ts";
 import { executeAttempt, type ExecutorDeps } from "./executor.ts";
 import { buildFeedback } from "./feedback.ts";
@@ -138,8 +138,6 @@ class TaskRun {
             return run;
           });
     if (deps.signal?.aborted) return this.interrupted();
-    // The baseline measured each check: from now on the one that really is slowest gets the core.
-    if (baseline) checkPlan.checks = prioritize(checkPlan.checks, new Map(baseline.checks.map((c) => [c.name, c.durationMs])));
     if (baseline) {
       const b = judge(baseline, { baseline: null, strict: true, owned: task.filesOwned });
       emit(this.log, { event: "verification_baseline", ok: b.ok, cached, errorCount: b.errors.length, errors: capErrors(b.errors), failedChecks: b.failedChecks, durationMs: baseline.durationMs });
