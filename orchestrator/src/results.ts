@@ -1,6 +1,6 @@
 // The run's result for machines (--result-file) and for people reading a CI run
 // (GITHUB_STEP_SUMMARY). The schema is zod, so the document is checked before it is written.
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { TIERS, TierSchema } from "./types.ts";
@@ -80,7 +80,6 @@ export async function writeResultFile(file: string, result: ResultFile): Promise
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(checked, null, 2)}\n`);
-  const { rename } = await import("node:fs/promises");
   await rename(tmp, file);
 }
 
