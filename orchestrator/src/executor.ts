@@ -65,7 +65,12 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
       });
     },
     {
-      onQueued: (info) => emit(log, { event: "slot_wait", tier: input.tier, ...info }),
+      onQueued: (info) => {
+        emit(log, { event: "slot_wait", tier: input.tier, ...info });
+        // Next round of takers: get the client ready now, while the CPU waits with us. Earlier
+        // would compete with the tasks that hold the slots (many CLIs start on few cores).
+        if (info.position <= info.limit) deps.client.prepare?.();
+      },
       onAcquired: (waitedMs) => emit(log, { event: "slot_acquired", tier: input.tier, waitedMs }),
       onDeferred: (busyTiers) => emit(log, { event: "tier_deferred", tier: input.tier, busyTiers }),
       onResumed: (waitedMs) => emit(log, { event: "tier_resumed", tier: input.tier, waitedMs }),

@@ -1,7 +1,7 @@
 // Talks to LiteLLM (or any OpenAI-compatible server) through the official SDK. Streams the reply
 // so a stalled generation is caught, and sorts every failure into either a transient one,
 // retried here within a budget, or a result the caller acts on.
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { ChatMessage } from "./prompt.ts";
 import type { ModelReply } from "./types.ts";
 
@@ -47,6 +47,8 @@ export type ModelFailure = Extract<ModelResult, { ok: false }>;
 
 export interface ModelClient {
   complete(request: ModelRequest): Promise<ModelResult>;
+  /** Load what the first call needs ahead of time, so it is not paid for at the caller's turn. */
+  prepare?(): void;
 }
 
 export interface ModelClientOptions {
@@ -63,8 +65,17 @@ export interface ModelClientOptions {
   now?: () => number;
 }
 
+type Sdk = typeof OpenAI;
+
 export function createModelClient(options: ModelClientOptions): ModelClient {
-  const client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: 0 });
+  // The SDK is loaded on the first call, not at start-up: it is the largest module the CLI
+  // needs, and a process that queues for a slot has no use for it until its turn comes.
+  let loaded: Promise<{ Sdk: Sdk; client: OpenAI }> | null = null;
+  const load = () =>
+    (loaded ??= import("openai").then(({ default: Sdk }) => ({
+      Sdk,
+      client: new Sdk({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: 0 }),
+    })));
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? (() => performance.now());
@@ -72,6 +83,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   const maxRateLimitWaits = options.maxRateLimitWaits ?? 20;
 
   async function once(request: ModelRequest, started: number): Promise<ModelResult> {
+    const { Sdk, client } = await load();
     const controller = new AbortController();
     let why: "timeout" | "stalled" | "aborted" | null = null;
     const stop = (reason: "timeout" | "stalled" | "aborted") => {
@@ -125,7 +137,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       };
     } catch (err) {
       if (why) return failure(why, null, started);
-      return classify(err, request.model, started);
+      return classify(Sdk, err, request.model, started);
     } finally {
       clearTimeout(overall);
       clearTimeout(stall);
@@ -145,14 +157,14 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     return { ok: false, reason, message: text, status, durationMs: Math.round(now() - started) };
   }
 
-  function classify(err: unknown, model: string, started: number): ModelResult {
-    if (err instanceof OpenAI.APIConnectionTimeoutError) return failure("timeout", null, started);
-    if (err instanceof OpenAI.APIUserAbortError) return failure("aborted", null, started);
-    if (err instanceof OpenAI.APIConnectionError) {
+  function classify(Sdk: Sdk, err: unknown, model: string, started: number): ModelResult {
+    if (err instanceof Sdk.APIConnectionTimeoutError) return failure("timeout", null, started);
+    if (err instanceof Sdk.APIUserAbortError) return failure("aborted", null, started);
+    if (err instanceof Sdk.APIConnectionError) {
       const cause = (err.cause as { code?: string; message?: string } | undefined) ?? {};
       return failure("unreachable", null, started, `cannot connect to ${options.baseURL} (${cause.code ?? cause.message ?? err.message})`);
     }
-    if (err instanceof OpenAI.APIError) {
+    if (err instanceof Sdk.APIError) {
       const status = err.status ?? null;
       const message = apiMessage(err);
       if (status === 401 || status === 403) return failure("auth", status, started, message);
@@ -165,6 +177,10 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   }
 
   return {
+    prepare() {
+      // A failed load is reported by the call that needs it.
+      load().catch(() => {});
+    },
     async complete(request) {
       const started = now();
       let transientRetries = 0;

@@ -3,7 +3,6 @@
 // kept to a bounded head and tail so a check that prints megabytes can neither stall on a full
 // pipe nor fill our memory.
 import { writeFileSync } from "node:fs";
-import { execa } from "execa";
 
 export interface RunOptions {
   cwd: string;
@@ -40,6 +39,9 @@ export const runCommand: CommandRunner = async (command, args, options) => {
   const output = new BoundedOutput(keep);
   let reason: RunResult["reason"] = "exit";
 
+  // Loaded on first use: execa costs ~40 ms of start-up, and a CLI that is only queued for a
+  // model slot has not run a command yet (many CLIs start at once in a swarm).
+  const { execa } = await import("execa");
   const child = execa(command, [...args], {
     cwd: options.cwd,
     env: { ...options.env },

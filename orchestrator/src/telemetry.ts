@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
 import { EVENT_LEVEL, type SmolEvent } from "./events.ts";
 
 export interface TelemetryOptions {
@@ -34,7 +34,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const stdout =
     options.stdout ??
     (options.pretty
-      ? pretty({ colorize: true, sync: true, translateTime: "HH:MM:ss", ignore: "pid,hostname" })
+      ? loadPretty()({ colorize: true, sync: true, translateTime: "HH:MM:ss", ignore: "pid,hostname" })
       : pino.destination({ dest: 1, sync: true }));
   const around = options.around;
   const console: pino.DestinationStream = around ? { write: (line: string) => around(() => stdout.write(line)) } : stdout;
@@ -70,6 +70,14 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       }
     },
   };
+}
+
+/**
+ * pino-pretty is only for a person at a terminal; JSON runs (NODE_ENV=production, a pipe, every
+ * process of a swarm) skip its start-up cost. require() keeps createTelemetry synchronous.
+ */
+function loadPretty(): typeof PinoPretty {
+  return require("pino-pretty") as typeof PinoPretty;
 }
 
 const ORDER = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];

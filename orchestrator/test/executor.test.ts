@@ -1,6 +1,11 @@
 // Replies the way small models really write them, end to end on the real react-ts workspace:
-// each must land at the first attempt.
-import { expect, test } from "bun:test";
+// each must land at the first attempt. Then the executor alone, with stand-in collaborators.
+import { describe, expect, test } from "bun:test";
+import { executeAttempt } from "../src/executor.ts";
+import type { ModelClient } from "../src/model.ts";
+import type { TierLimiter } from "../src/router.ts";
+import { silentLogger } from "../src/telemetry.ts";
+import { TaskSchema } from "../src/types.ts";
 import { runCli } from "./support/cli.ts";
 import { reply, startModelServer } from "./support/model-server.ts";
 import { CARD_TSX } from "./support/replies.ts";
@@ -56,3 +61,45 @@ test("a whole-file reply for a new file lands at the first attempt", async () =>
   expect(r.events.find((e) => e.event === "patch_applied")).toMatchObject({ strategy: "whole-file", attempt: 1 });
   expect(await ws.read("src/components/Card.tsx")).toBe(CARD_TSX);
 }, 60_000);
+
+describe("getting the model client ready while queued", () => {
+  // A limiter that reports the given queue positions, then runs the call.
+  function queuedAt(positions: number[], limit: number): TierLimiter {
+    return {
+      activeCount: () => limit,
+      pendingCount: () => positions.length,
+      async run(_tier, fn, observer) {
+        for (const position of positions) observer?.onQueued?.({ position, holders: limit, limit });
+        return fn();
+      },
+    };
+  }
+
+  async function prepareCalls(positions: number[]): Promise<string[]> {
+    const calls: string[] = [];
+    const client: ModelClient = {
+      prepare: () => calls.push("prepare"),
+      async complete() {
+        calls.push("complete");
+        return { ok: false, reason: "server_error", message: "scripted", status: 500, durationMs: 0 };
+      },
+    };
+    const task = TaskSchema.parse({ description: "create a.txt", filesOwned: ["a.txt"] });
+    const outcome = await executeAttempt(
+      { task, attempt: 1, tier: "fast", files: new Map([["a.txt", null]]), previous: null, maxPatchLines: 300 },
+      { client, limiter: queuedAt(positions, 4), logger: silentLogger() },
+    );
+    expect(outcome.kind).toBe("model_failed");
+    return calls;
+  }
+
+  test("a task within one round of its turn prepares the client once per report, before its call", async () => {
+    expect(await prepareCalls([4])).toEqual(["prepare", "complete"]);
+    expect(await prepareCalls([9, 5, 4, 1])).toEqual(["prepare", "prepare", "complete"]);
+  });
+
+  test("a task further back, or one that never queues, leaves it to the call", async () => {
+    expect(await prepareCalls([5, 12])).toEqual(["complete"]);
+    expect(await prepareCalls([])).toEqual(["complete"]);
+  });
+});

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { eventNames, runCli, startCli } from "./support/cli.ts";
+import { eventNames, ORCHESTRATOR_DIR, runCli, startCli } from "./support/cli.ts";
 import { reply, startModelServer } from "./support/model-server.ts";
 import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "./support/replies.ts";
 import { createWorkspace } from "./support/workspace.ts";
@@ -204,6 +204,25 @@ describe("the CLI's own flags", () => {
     const version = await runCli({ args: ["--version"] });
     expect(version.exitCode).toBe(0);
     expect(version.stdout).toMatch(/^smol-coder \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe("start-up", () => {
+  // Many CLIs started at once on a laptop share its cores, and each module loaded before a task
+  // queues for its slot delays every task's first request. The SDK, execa and pino-pretty come
+  // later, when they are needed.
+  test("loading the CLI does not load openai, execa or pino-pretty", async () => {
+    const script =
+      'await import("./src/index.ts"); console.log(JSON.stringify([...Loader.registry.keys()].filter((k) => k.includes("/node_modules/"))));';
+    const proc = Bun.spawn([process.execPath, "-e", script], { cwd: ORCHESTRATOR_DIR, stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    const packages = new Set((JSON.parse(out) as string[]).map((k) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(k)![1]));
+    // The registry sees the modules that are loaded: zod and pino are needed from the start.
+    expect(packages.has("zod")).toBe(true);
+    expect(packages.has("pino")).toBe(true);
+    for (const later of ["openai", "execa", "pino-pretty"]) expect(packages.has(later)).toBe(false);
   });
 });
 

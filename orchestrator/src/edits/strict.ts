@@ -7,7 +7,6 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { execa } from "execa";
 import type { StrictApplier } from "./contract.ts";
 
 /**
@@ -68,6 +67,7 @@ export const patchApplier: StrictApplier = async (diff, files) => {
       await mkdir(dirname(full), { recursive: true });
       await writeFile(full, content, "utf8");
     }
+    const { execa } = await import("execa"); // on first use, as in process.ts
     const result = await execa("patch", [...PATCH_ARGS], {
       cwd: dir,
       input: diff,
