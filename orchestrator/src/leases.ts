@@ -14,7 +14,8 @@
 //
 // A holder renews `expires_at = now + ttl` every ttl/3 (an unref'd timer). A row is reclaimed
 // by anyone when it has expired, or at once when its pid is no longer alive (SIGKILL, crash).
-// Waiters poll every `pollMs`; a release in the same process wakes its local waiters at once.
+// Waiters poll every `pollMs`, more slowly the further back they are (pollInterval); a release
+// in the same process wakes its local waiters at once.
 import { Database } from "bun:sqlite";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -91,6 +92,8 @@ export const DEFAULT_LEASE_TTL_MS = 60_000;
 export const DEFAULT_POLL_MS = 50;
 /** While queued, the full (write) step runs on every this-many polls; a read decides the rest. */
 const FULL_CHECK_EVERY = 10;
+/** A waiter far back in the queue polls at most this many times more slowly than `pollMs`. */
+export const MAX_POLL_STRETCH = 8;
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
 
@@ -120,6 +123,17 @@ export function pidIsAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
+}
+
+/**
+ * How long a queued waiter sleeps before it looks again. Each release lets one waiter through, so
+ * a waiter with k full rounds of waiters ahead of it cannot be granted before k more releases:
+ * it polls k times more slowly (up to MAX_POLL_STRETCH). Dozens of CLIs queued at once then cost
+ * little CPU, while the next in line still see a freed slot within one `pollMs`.
+ */
+export function pollInterval(pollMs: number, position: number, limit: number): number {
+  const rounds = Math.ceil(position / limit);
+  return pollMs * Math.min(MAX_POLL_STRETCH, Math.max(1, rounds));
 }
 
 export function openLeaseStore(options: LeaseStoreOptions): LeaseStore {
@@ -241,7 +255,8 @@ class SqliteLeaseStore implements LeaseStore {
     return new Promise<Lease>((resolve, reject) => {
       const started = this.now();
       let waiterId: string | null = null;
-      let lastPosition = -1;
+      let lastPosition = -1; // as last reported to onQueued
+      let position = -1; // as last seen, by the full step or a read-only look
       let timer: ReturnType<typeof setTimeout> | null = null;
       let settled = false;
 
@@ -267,9 +282,16 @@ class SqliteLeaseStore implements LeaseStore {
         timer = null;
         if (settled) return;
         // While queued, a read-only look decides whether the write transaction is worth taking:
-        // a waiter far back in the queue would otherwise take the write lock 20 times a second.
-        // Every FULL_CHECK_EVERY polls the full step runs anyway, to reclaim dead holders' slots.
-        if (waiterId && ++polls % FULL_CHECK_EVERY !== 0 && !this.mayBeGranted(key, limit, waiterId)) return schedule();
+        // a waiter far back in the queue would otherwise take the write lock at every poll.
+        // Every FULL_CHECK_EVERY polls the full step runs anyway, to reclaim dead holders' slots
+        // and report a new place in the queue. The look also sets how soon to look again.
+        if (waiterId && ++polls % FULL_CHECK_EVERY !== 0) {
+          const seen = this.peek(key, waiterId);
+          if (seen && seen.ahead >= limit - seen.holders) {
+            position = seen.ahead + 1;
+            return schedule();
+          }
+        }
         let result: TakeResult;
         try {
           result = this.takeTx.immediate(key, limit, waiterId);
@@ -289,6 +311,7 @@ class SqliteLeaseStore implements LeaseStore {
           this.waiting.set(waiterId, { key, poke, fail });
           this.updateHeartbeat();
         }
+        position = result.position;
         if (result.position !== lastPosition) {
           lastPosition = result.position;
           try {
@@ -302,7 +325,7 @@ class SqliteLeaseStore implements LeaseStore {
       };
       const schedule = () => {
         if (settled) return;
-        timer = setTimeout(attempt, this.pollMs);
+        timer = setTimeout(attempt, pollInterval(this.pollMs, position, limit));
       };
       const poke = () => {
         if (settled) return;
@@ -350,8 +373,8 @@ class SqliteLeaseStore implements LeaseStore {
 
   // -------------------------------------------------------------------------------------
 
-  /** A read without the write lock: could this waiter be granted a slot now? */
-  private mayBeGranted(key: string, limit: number, waiterId: string): boolean {
+  /** A read without the write lock: live holders, and live waiters ahead of this one. */
+  private peek(key: string, waiterId: string): { holders: number; ahead: number } | null {
     try {
       const row = this.db
         .query<{ holders: number; ahead: number }, [string, string, number, string, string, number, string]>(
@@ -361,9 +384,9 @@ class SqliteLeaseStore implements LeaseStore {
                 AND seq < COALESCE((SELECT seq FROM waiters WHERE id = ?), -1)) AS ahead`,
         )
         .get(this.scope, key, this.now(), this.scope, key, this.now(), waiterId);
-      return !row || row.ahead < limit - row.holders;
+      return row ?? null;
     } catch {
-      return true; // when in doubt, let the full step decide
+      return null; // when in doubt, let the full step decide
     }
   }
 

@@ -10,7 +10,16 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultStateDir, leaseDbPath, openLeaseStore, pidIsAlive, type Lease, type LeaseStore } from "../src/leases.ts";
+import {
+  defaultStateDir,
+  leaseDbPath,
+  MAX_POLL_STRETCH,
+  openLeaseStore,
+  pidIsAlive,
+  pollInterval,
+  type Lease,
+  type LeaseStore,
+} from "../src/leases.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const WORKER = join(import.meta.dir, "support", "lease-worker.ts");
@@ -248,6 +257,23 @@ describe("in-process", () => {
     expect(defaultStateDir({ SMOL_STATE_DIR: "  ", HOME: "/h" })).toBe("/h/.cache/smol-coder");
     expect(pidIsAlive(process.pid)).toBe(true);
     expect(pidIsAlive(2_000_000_003)).toBe(false);
+  });
+});
+
+describe("pollInterval: a waiter polls more slowly for each full round of waiters ahead of it", () => {
+  test.each([
+    // [position, limit, interval at a 50 ms poll]
+    [1, 4, 50], // next in line
+    [4, 4, 50], // still within the next round
+    [5, 4, 100],
+    [8, 4, 100],
+    [9, 4, 150],
+    [2, 1, 100], // a lock: one waiter ahead is one round
+    [44, 4, 50 * MAX_POLL_STRETCH], // capped
+    [1000, 4, 50 * MAX_POLL_STRETCH],
+    [-1, 4, 50], // not queued yet
+  ])("position %d, limit %d: %d ms", (position, limit, expected) => {
+    expect(pollInterval(50, position, limit)).toBe(expected);
   });
 });
 
