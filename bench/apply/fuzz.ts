@@ -3,7 +3,7 @@
 // never make planEdit throw. Deterministic (seeded).
 //
 //   cd orchestrator && bun ../bench/apply/fuzz.ts [count]
-import { planEdit } from "../../orchestrator/src/edits/index.ts";
+import { planEdit } from "../../orchestrator/src/edits/plan.ts";
 import { buildCorpus, Rng } from "./corpus.ts";
 
 const count = Number(process.argv[2] ?? 1500);

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { planEdit } from "../../orchestrator/src/edits/index.ts";
+import { planEdit } from "../../orchestrator/src/edits/plan.ts";
 import { buildCorpus, CORPUS_SEED, type BenchCase, type Files } from "./corpus.ts";
 
 export type Outcome = "exact" | "refused" | "wrong";

@@ -1,7 +1,7 @@
 // The three ways the cascade bench runs the suite, as smol-coder config files. Only the
 // escalation settings differ between modes; models and verify scripts come from the flags.
-import type { ConfigFile } from "../../orchestrator/src/config.ts";
-import { DEFAULT_LIMITS, type Tier } from "../../orchestrator/src/types.ts";
+import type { ConfigFile } from "../../orchestrator/src/core/config.ts";
+import { DEFAULT_LIMITS, type Tier } from "../../orchestrator/src/core/types.ts";
 
 export const MODES = ["fast", "deep", "cascade"] as const;
 export type Mode = (typeof MODES)[number];

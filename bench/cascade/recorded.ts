@@ -32,10 +32,10 @@
 //   fast 1/4 = 25%, deep 3/4 = 75%, cascade 2/4 = 50%.
 // `expectedOutcome()` derives these from the replies and the modes' limits; the orchestrator
 // test checks that the derivation agrees with the numbers written here.
-import { planEdit } from "../../orchestrator/src/edits/index.ts";
-import { MODEL_FOR_TIER, TIERS, type Tier } from "../../orchestrator/src/types.ts";
-import { reply, startModelServer, type ModelServer } from "../../orchestrator/test/support/model-server.ts";
-import { diffReply, unifiedDiff } from "../../orchestrator/test/support/replies.ts";
+import { planEdit } from "../../orchestrator/src/edits/plan.ts";
+import { MODEL_FOR_TIER, TIERS, type Tier } from "../../orchestrator/src/core/types.ts";
+import { reply, startModelServer, type ModelServer } from "../../orchestrator/testing/model-server.ts";
+import { diffReply, unifiedDiff } from "../../orchestrator/testing/replies.ts";
 import { modeLimits, MODES, type Mode } from "./modes.ts";
 import type { BenchTask } from "./suite.ts";
 

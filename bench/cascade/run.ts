@@ -28,9 +28,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { ResultFile, TaskResult } from "../../orchestrator/src/results.ts";
-import { TIERS, type Tier } from "../../orchestrator/src/types.ts";
-import { parseJsonLines } from "../../orchestrator/test/support/logs.ts";
+import type { ResultFile, TaskResult } from "../../orchestrator/src/run/results.ts";
+import { TIERS, type Tier } from "../../orchestrator/src/core/types.ts";
+import { parseJsonLines } from "../../orchestrator/testing/logs.ts";
 import { modeConfig, MODES, parseModes, type Mode } from "./modes.ts";
 import {
   checkRecordings,

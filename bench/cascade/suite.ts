@@ -12,8 +12,8 @@
 import { readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { TaskSchema } from "../../orchestrator/src/types.ts";
-import { createWorkspace, type TempWorkspace } from "../../orchestrator/test/support/workspace.ts";
+import { TaskSchema } from "../../orchestrator/src/core/types.ts";
+import { createWorkspace, type TempWorkspace } from "../../orchestrator/testing/workspace.ts";
 
 export const TASKS_DIR = path.resolve(import.meta.dir, "..", "tasks");
 export const ORCHESTRATOR_DIR = path.resolve(import.meta.dir, "..", "..", "orchestrator");

@@ -26,12 +26,12 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { DEFAULT_POLL_MS, openLeaseStore } from "../../orchestrator/src/leases.ts";
-import { DEFAULT_LIMITS, MODEL_FOR_TIER, TIERS, type Tier } from "../../orchestrator/src/types.ts";
-import { parseJsonLines } from "../../orchestrator/test/support/logs.ts";
-import { reply, startModelServer, type ModelServer } from "../../orchestrator/test/support/model-server.ts";
-import { diffReply, unifiedDiff } from "../../orchestrator/test/support/replies.ts";
-import { createWorkspace } from "../../orchestrator/test/support/workspace.ts";
+import { DEFAULT_POLL_MS, openLeaseStore } from "../../orchestrator/src/concurrency/lease-store.ts";
+import { DEFAULT_LIMITS, MODEL_FOR_TIER, TIERS, type Tier } from "../../orchestrator/src/core/types.ts";
+import { parseJsonLines } from "../../orchestrator/testing/logs.ts";
+import { reply, startModelServer, type ModelServer } from "../../orchestrator/testing/model-server.ts";
+import { diffReply, unifiedDiff } from "../../orchestrator/testing/replies.ts";
+import { createWorkspace } from "../../orchestrator/testing/workspace.ts";
 
 const ORCHESTRATOR_DIR = path.resolve(import.meta.dir, "..", "..", "orchestrator");
 const RESULTS_FILE = path.resolve(import.meta.dir, "..", "RESULTS.md");
@@ -694,7 +694,7 @@ async function main(): Promise<void> {
       `Command: \`${command}\` (${date}, UTC; took ${tookS} s).`,
       `Machine: ${await machineInfo()}.`,
       "",
-      `Method: the scripted model server (orchestrator/test/support/model-server.ts) runs in the bench's own process and answers every request after ${opts.delayMs} ms with a diff that creates the task's own file \`out/tN.txt\` in a temp "empty" workspace with no verify scripts (verification is a no-op). All tasks are fast tier (short description, 1 file). Modes: **N processes**: N CLI processes spawned at once (\`bun run src/index.ts --workspace WS\`, one task on stdin each); **held**: the same, but every reply is held until all N processes have logged slot_wait or model_call_start, and the server makespan counts from that moment, so bun start-up is out of it and what is left is the hand-offs between processes; **batch**: one CLI process with the N tasks as a JSON array. Env: LITELLM_URL=the server, SMOL_STATE_DIR=a fresh temp dir per run, SMOL_LOG_DIR=a temp dir, NODE_ENV=production. Runs: ${opts.runs} of each process mode, ${opts.batchRuns} of batch, per N; cells with several runs are median (min–max); "max in flight" is the maximum over all runs. Ideal = ceil(N / ${FAST_LIMIT}) × ${opts.delayMs} ms. Server makespan: first request received → last response finished (held: replies let go → last response); end-to-end: first spawn → last exit. Target: ratio ≤ ${TARGET_RATIO}x.`,
+      `Method: the scripted model server (orchestrator/testing/model-server.ts) runs in the bench's own process and answers every request after ${opts.delayMs} ms with a diff that creates the task's own file \`out/tN.txt\` in a temp "empty" workspace with no verify scripts (verification is a no-op). All tasks are fast tier (short description, 1 file). Modes: **N processes**: N CLI processes spawned at once (\`bun run src/index.ts --workspace WS\`, one task on stdin each); **held**: the same, but every reply is held until all N processes have logged slot_wait or model_call_start, and the server makespan counts from that moment, so bun start-up is out of it and what is left is the hand-offs between processes; **batch**: one CLI process with the N tasks as a JSON array. Env: LITELLM_URL=the server, SMOL_STATE_DIR=a fresh temp dir per run, SMOL_LOG_DIR=a temp dir, NODE_ENV=production. Runs: ${opts.runs} of each process mode, ${opts.batchRuns} of batch, per N; cells with several runs are median (min–max); "max in flight" is the maximum over all runs. Ideal = ceil(N / ${FAST_LIMIT}) × ${opts.delayMs} ms. Server makespan: first request received → last response finished (held: replies let go → last response); end-to-end: first spawn → last exit. Target: ratio ≤ ${TARGET_RATIO}x.`,
       "",
       `A CLI process that does nothing (\`--version\`, which still loads every module index.ts imports), alone, 5 runs: median ${ms(median(version.wall))} wall, ${ms(median(version.cpu))} CPU (user+sys).`,
       "",

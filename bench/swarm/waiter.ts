@@ -6,7 +6,7 @@
 //
 // Lines printed (JSON): {"event":"queued"} once queued; {"event":"cpu","cpuMs":…,"wallMs":…}
 // after "stop"; then it exits 0 without waiting for the slot.
-import { openLeaseStore } from "../../orchestrator/src/leases.ts";
+import { openLeaseStore } from "../../orchestrator/src/concurrency/lease-store.ts";
 
 const [stateDir, scope, key, limitArg, pollArg] = process.argv.slice(2);
 if (!stateDir || !scope || !key || !limitArg) {

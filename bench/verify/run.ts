@@ -5,7 +5,7 @@
 //   cd orchestrator && bun ../bench/verify/run.ts [--runs N]
 //
 // Setup (once; both installs are pinned by their bun.lock):
-//   cd orchestrator/test/fixtures/react-ts && bun install --frozen-lockfile
+//   cd orchestrator/testing/fixtures/react-ts && bun install --frozen-lockfile
 //   cd bench/verify/fixtures/rxjs && bun install --frozen-lockfile
 //
 // Per project: 1 warm-up of each mode, then N runs of each mode, alternating. Prints markdown
@@ -13,10 +13,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { planChecks, type CheckPlan } from "../../orchestrator/src/checks.ts";
-import { runCommand, type CommandRunner } from "../../orchestrator/src/process.ts";
-import { runChecks, type VerifyRun } from "../../orchestrator/src/verifier.ts";
-import { createWorkspace, type TempWorkspace } from "../../orchestrator/test/support/workspace.ts";
+import { planChecks, type CheckPlan } from "../../orchestrator/src/verify/plan.ts";
+import { runCommand, type CommandRunner } from "../../orchestrator/src/verify/process.ts";
+import { runChecks, type VerifyRun } from "../../orchestrator/src/verify/run.ts";
+import { createWorkspace, type TempWorkspace } from "../../orchestrator/testing/workspace.ts";
 
 const TARGET_RATIO = 1.1;
 const CHECK_TIMEOUT_MS = 180_000;
@@ -135,7 +135,7 @@ async function listTs(dir: string, rel = ""): Promise<string[]> {
 
 const reactTs: Project = {
   name: "react-ts",
-  describe: "orchestrator/test/fixtures/react-ts (Vite react-ts template)",
+  describe: "orchestrator/testing/fixtures/react-ts (Vite react-ts template)",
   open: () => createWorkspace({ template: "react-ts" }),
 };
 

@@ -3,7 +3,7 @@
 // test/config.test.ts fails if the committed file differs from what this would write now.
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { configJsonSchema } from "../src/config.ts";
+import { configJsonSchema } from "../src/core/config.ts";
 
 export const SCHEMA_PATH = path.resolve(import.meta.dir, "../../smol-coder.config.schema.json");
 

@@ -4,22 +4,22 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { createBaselineCache } from "./baseline.ts";
-import { parseCliArgs, parseEnv, parseTasks, readTaskText, USAGE, type CliArgs } from "./cli.ts";
-import { loadConfig, type ResolvedConfig } from "./config.ts";
-import { EXIT, FatalError, InputError, InterruptedError, ModelUnavailableError } from "./errors.ts";
-import { defaultStateDir, openLeaseStore } from "./leases.ts";
-import { pruneLogs } from "./logfiles.ts";
-import { createModelClient } from "./model.ts";
-import type { TaskOutcome } from "./orchestrator.ts";
-import { appendStepSummary, writeResultFile } from "./results.ts";
-import { runBatch } from "./run.ts";
-import { createLeaseGate, createLeaseLimiter } from "./slots.ts";
-import { createStatusBoard } from "./status.ts";
-import { createWarmLimiter } from "./warm.ts";
-import { createTelemetry, emit } from "./telemetry.ts";
-import { MODEL_FOR_TIER, type Env } from "./types.ts";
-import { resolveWorkspace } from "./workspace.ts";
+import { createBaselineCache } from "./verify/baseline-cache.ts";
+import { parseCliArgs, parseEnv, parseTasks, readTaskText, USAGE, type CliArgs } from "./cli/args.ts";
+import { loadConfig, type ResolvedConfig } from "./core/config.ts";
+import { EXIT, FatalError, InputError, InterruptedError, ModelUnavailableError } from "./core/errors.ts";
+import { defaultStateDir, openLeaseStore } from "./concurrency/lease-store.ts";
+import { pruneLogs } from "./run/log-files.ts";
+import { createModelClient } from "./executor/model-client.ts";
+import type { TaskOutcome } from "./task/run-task.ts";
+import { appendStepSummary, writeResultFile } from "./run/results.ts";
+import { runBatch } from "./run/batch.ts";
+import { createLeaseGate, createLeaseLimiter } from "./concurrency/lease-limiter.ts";
+import { createStatusBoard } from "./cli/status-board.ts";
+import { createWarmLimiter } from "./concurrency/warm.ts";
+import { createTelemetry, emit } from "./core/telemetry.ts";
+import { MODEL_FOR_TIER, type Env } from "./core/types.ts";
+import { resolveWorkspace } from "./workspace/owned-files.ts";
 
 const DEFAULT_LOG_DIR = path.resolve(import.meta.dir, "..", "..", "logs");
 
@@ -144,7 +144,7 @@ function unavailableMessage(outcome: Extract<TaskOutcome, { status: "unavailable
 }
 
 async function runDoctorCommand(env: Env, rawEnv: Record<string, string | undefined>, workspace: string | undefined): Promise<number> {
-  const { runDoctor, formatDoctor } = await import("./doctor.ts");
+  const { runDoctor, formatDoctor } = await import("./cli/doctor.ts");
   const result = await runDoctor({
     litellmUrl: env.LITELLM_URL,
     apiKey: env.LITELLM_API_KEY,

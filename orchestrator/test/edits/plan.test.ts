@@ -3,8 +3,8 @@
  * path (real GNU patch), line endings, multi-file and new files. Refusals are in refuse.test.ts.
  */
 import { describe, expect, test } from "bun:test";
-import { WHOLE_FILE_MAX_LINES } from "../../src/edits/index.ts";
-import { after, fence, numbered, ok, plan, refuseStrict } from "./helpers.ts";
+import { WHOLE_FILE_MAX_LINES } from "../../src/edits/plan.ts";
+import { after, fence, numbered, ok, plan, refuseStrict } from "../../testing/edits.ts";
 
 const SRC = `import { a } from "./a";
 

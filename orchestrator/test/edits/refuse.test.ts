@@ -2,7 +2,7 @@
  * Every refusal reason, and that its detail tells the model what went wrong and what to do.
  */
 import { describe, expect, test } from "bun:test";
-import { fence, numbered, plan, refuseStrict, refused } from "./helpers.ts";
+import { fence, numbered, plan, refuseStrict, refused } from "../../testing/edits.ts";
 
 const FILE = numbered(20);
 

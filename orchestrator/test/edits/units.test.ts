@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { extractEdits } from "../../src/edits/extract.ts";
-import { isPlaceholder, patchApplier, planEdit } from "../../src/edits/index.ts";
+import { isPlaceholder, patchApplier, planEdit } from "../../src/edits/plan.ts";
 import { lexDiff } from "../../src/edits/lex.ts";
 import { resolvePath } from "../../src/edits/paths.ts";
 

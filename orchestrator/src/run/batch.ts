@@ -1,0 +1,136 @@
+// Runs one or many tasks in this process under shared limits, then sums them up: the
+// run_summary event, and the result document for --result-file and the CI step summary.
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { BaselineCache } from "../verify/baseline-cache.ts";
+import type { ResolvedConfig } from "../core/config.ts";
+import type { ModelClient } from "../executor/model-client.ts";
+import { runTask, type Phase, type TaskOutcome } from "../task/run-task.ts";
+import type { CommandRunner } from "../verify/process.ts";
+import { totalsOf, type ResultFile, type TaskResult } from "./results.ts";
+import type { TierLimiter } from "../task/routing.ts";
+import type { WorkspaceGate } from "../concurrency/lease-limiter.ts";
+import { emit } from "../core/telemetry.ts";
+import type { Task, Tier } from "../core/types.ts";
+import { resolveInside } from "../workspace/owned-files.ts";
+
+export interface BatchOptions {
+  tasks: readonly Task[];
+  workspace: string;
+  config: ResolvedConfig;
+  runId: string;
+  dryRun?: boolean;
+  keepFailed?: boolean;
+  deps: {
+    client: ModelClient;
+    limiter: TierLimiter;
+    gate: WorkspaceGate;
+    baselineCache?: BaselineCache;
+    logger: Logger;
+    signal?: AbortSignal;
+    bunPath?: string;
+    runner?: CommandRunner;
+    newTaskId?: () => string;
+    onPhase?: (taskId: string, info: { tier: Tier; attempt: number; phase: Phase }) => void;
+  };
+}
+
+export interface BatchRun {
+  outcomes: Array<{ taskId: string; task: Task; outcome: TaskOutcome }>;
+  result: ResultFile;
+}
+
+export async function runBatch(options: BatchOptions): Promise<BatchRun> {
+  const { config, deps } = options;
+  // Every task's paths are checked first: a bad path refuses the run before any model call.
+  for (const task of options.tasks) for (const file of task.filesOwned) await resolveInside(options.workspace, file);
+
+  const startedAt = new Date();
+  const wall = performance.now();
+  const ids = options.tasks.map(() => (deps.newTaskId ?? randomUUID)());
+  const settled = await Promise.allSettled(
+    options.tasks.map((task, i) =>
+      runTask({
+        task,
+        workspace: options.workspace,
+        limits: config.limits,
+        strict: config.verify.strict,
+        verifyScripts: task.verify ?? config.verify.scripts,
+        verifyTimeouts: config.verify.timeouts,
+        dryRun: options.dryRun,
+        keepFailed: options.keepFailed,
+        deps: {
+          client: deps.client,
+          limiter: deps.limiter,
+          gate: deps.gate,
+          baselineCache: deps.baselineCache,
+          logger: deps.logger.child({ taskId: ids[i] }),
+          tiers: config.tiers,
+          signal: deps.signal,
+          bunPath: deps.bunPath,
+          runner: deps.runner,
+          onPhase: (phase, info) => deps.onPhase?.(ids[i]!, { ...info, phase }),
+        },
+      }),
+    ),
+  );
+  // A task that threw left its files restored (runTask does that); the rest ran to their end.
+  const failure = settled.find((s) => s.status === "rejected");
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+
+  const outcomes = settled.map((s, i) => ({
+    taskId: ids[i]!,
+    task: options.tasks[i]!,
+    outcome: (s as PromiseFulfilledResult<TaskOutcome>).value,
+  }));
+  const tasks = outcomes.map(({ taskId, task, outcome }) => toTaskResult(taskId, task, outcome));
+  const wallMs = Math.round(performance.now() - wall);
+  const result: ResultFile = {
+    version: 1,
+    runId: options.runId,
+    workspace: options.workspace,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    dryRun: options.dryRun ?? false,
+    tasks,
+    totals: totalsOf(tasks, wallMs),
+  };
+  const t = result.totals;
+  emit(deps.logger, {
+    event: "run_summary",
+    tasks: t.tasks,
+    done: t.complete,
+    aborted: t.aborted,
+    failed: t.failed,
+    attempts: t.attempts,
+    attemptsByTier: t.attemptsByTier,
+    tokens: t.tokens,
+    tokensByTier: t.tokensByTier,
+    wallMs,
+  });
+  return { outcomes, result };
+}
+
+function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome): TaskResult {
+  const kept = outcome.status === "complete" ? outcome.diff : outcome.status === "aborted" ? outcome.diff : null;
+  return {
+    taskId,
+    description: task.description,
+    filesOwned: task.filesOwned,
+    status: outcome.status,
+    attempts: outcome.attempts,
+    attemptsByTier: outcome.attemptsByTier,
+    finalTier: outcome.finalTier,
+    filesChanged: outcome.status === "complete" ? outcome.files : [],
+    diff: kept,
+    tokens: outcome.tokens,
+    tokensByTier: outcome.tokensByTier,
+    durationMs: outcome.durationMs,
+    message:
+      outcome.status === "aborted"
+        ? outcome.lastErrors.join("\n")
+        : outcome.status === "unavailable" || outcome.status === "too_large"
+          ? outcome.message
+          : null,
+  };
+}

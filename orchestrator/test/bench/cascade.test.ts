@@ -1,0 +1,100 @@
+// The cascade bench (bench/cascade) and its task suite (bench/tasks): the suite is sound (every
+// hidden test fails on the untouched workspace and passes with the reference solution), the
+// recorded replies do what they claim, and `run.ts --recorded` on a small subset prints exactly
+// the pass rates the recordings imply. The full bench is not a test: it takes minutes.
+import { describe, expect, test } from "bun:test";
+import path from "node:path";
+import { MODES, type Mode } from "../../../bench/cascade/modes.ts";
+import {
+  checkRecordings,
+  EXPECTED_PASS,
+  EXPECTED_SUBSET,
+  expectedOutcome,
+  recordingFor,
+  type Profile,
+} from "../../../bench/cascade/recorded.ts";
+import { checkHiddenTestsTogether, loadSuite, ORCHESTRATOR_DIR, type BenchTask } from "../../../bench/cascade/suite.ts";
+
+const RUN = path.resolve(import.meta.dir, "..", "..", "..", "bench", "cascade", "run.ts");
+const suite = loadSuite();
+
+function passes(tasks: BenchTask[], mode: Mode): number {
+  return tasks.filter((t) => expectedOutcome(recordingFor(t), mode).pass).length;
+}
+
+describe("the task suite", () => {
+  test("has at least 20 tasks: components, utils and bug fixes with a before file", () => {
+    expect(suite.length).toBeGreaterThanOrEqual(20);
+    const owns = (dir: string) => suite.filter((t) => t.filesOwned.some((f) => f.startsWith(dir)));
+    expect(owns("src/components/").length).toBeGreaterThanOrEqual(5);
+    expect(owns("src/utils/").length).toBeGreaterThanOrEqual(5);
+    const bugFixes = suite.filter((t) => t.filesOwned.some((f) => t.setup.has(f)));
+    expect(bugFixes.length).toBeGreaterThanOrEqual(5);
+    // Hidden tests live outside src/, where the workspace's tsc and ESLint never look.
+    for (const t of suite) for (const f of t.filesOwned) expect(f.startsWith("src/")).toBe(true);
+  });
+
+  // One workspace and two `bun test` runs for the whole suite; `run.ts --self-check` does the
+  // same per task in its own workspace, and also runs typecheck, lint and build on every file.
+  test("every hidden test fails on the untouched workspace and passes with the reference solution", async () => {
+    const checks = await checkHiddenTestsTogether(suite);
+    const bad = checks
+      .filter((c) => !c.ok)
+      .map((c) => ({ task: c.id, untouchedPasses: c.untouched.pass, solvedFails: !c.solved.pass, output: c.solved.pass ? "" : c.solved.output }));
+    expect(bad).toEqual([]);
+    expect(checks).toHaveLength(suite.length);
+  }, 60_000);
+});
+
+describe("the recorded replies", () => {
+  test("apply as intended, and imply the pass rates written in recorded.ts", async () => {
+    expect(await checkRecordings(suite)).toEqual([]);
+    for (const mode of MODES) expect({ mode, pass: passes(suite, mode) }).toEqual({ mode, pass: EXPECTED_PASS[mode] });
+    const subset = suite.slice(0, EXPECTED_SUBSET.tasks);
+    for (const mode of MODES) expect({ mode, pass: passes(subset, mode) }).toEqual({ mode, pass: EXPECTED_SUBSET.pass[mode] });
+    // The subset covers a fast pass, an escalation, an abort, and a wrong answer that verifies.
+    const profiles = new Set<Profile>(subset.map((t) => recordingFor(t).profile));
+    expect([...profiles].sort()).toEqual(["abort", "easy", "escalation", "fast-wrong"]);
+  }, 30_000);
+});
+
+describe("run.ts --recorded", () => {
+  test("prints a table with exactly the pass rates and attempts the recordings imply for the subset", async () => {
+    const subset = suite.slice(0, EXPECTED_SUBSET.tasks);
+    // typecheck only: every failing reply of the subset is a type error, and tsc is the check
+    // that catches it; lint and build would only add time (the full bench runs all three).
+    const proc = Bun.spawn(
+      [process.execPath, RUN, "--recorded", "--tasks", String(EXPECTED_SUBSET.tasks), "--verify-scripts", "typecheck", "--parallel", "2"],
+      // SIGTERM before the test's own timeout: the bench then stops its CLI runs and deletes its temp folders.
+      { cwd: ORCHESTRATOR_DIR, stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: 170_000 },
+    );
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    if (code !== 0) console.error(stderr, stdout);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Recorded replies: every run ended as the recordings imply.");
+
+    const rows = new Map<string, string[]>();
+    for (const line of stdout.split("\n")) {
+      const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+      if ((MODES as readonly string[]).includes(cells[0] ?? "")) rows.set(cells[0]!, cells);
+    }
+    const header = stdout.split("\n").find((l) => l.startsWith("| mode |"))!.split("|").slice(1, -1).map((c) => c.trim());
+    const col = (name: string) => header.indexOf(name);
+    for (const mode of MODES) {
+      const cells = rows.get(mode)!;
+      const want = subset.map((t) => expectedOutcome(recordingFor(t), mode));
+      const pass = want.filter((w) => w.pass).length;
+      const n = subset.length;
+      expect({ mode, pass: cells[col("pass (hidden tests)")] }).toEqual({ mode, pass: `${pass}/${n} (${((100 * pass) / n).toFixed(1)}%)` });
+      expect(pass).toBe(EXPECTED_SUBSET.pass[mode]);
+      const meanAttempts = want.reduce((s, w) => s + w.attempts, 0) / n;
+      expect({ mode, attempts: cells[col("mean attempts")] }).toEqual({ mode, attempts: meanAttempts.toFixed(2) });
+      expect(Number(cells[col("tokens")])).toBeGreaterThan(0);
+    }
+    // The deep tier answers three times slower than the fast tier, and takes most of the deep
+    // mode's calls: deep mode spends more model time than fast mode despite fewer calls.
+    const modelSeconds = (mode: Mode) => Number(rows.get(mode)![col("model s")]);
+    expect(modelSeconds("fast")).toBeGreaterThan(0);
+    expect(modelSeconds("deep")).toBeGreaterThan(modelSeconds("fast"));
+  }, 180_000);
+});

@@ -1,0 +1,129 @@
+// Model I/O problems seen from the CLI: the exit code and message a user gets.
+import { describe, expect, test } from "bun:test";
+import { runCli } from "../../testing/cli.ts";
+import { reply, startModelServer } from "../../testing/model-server.ts";
+import { diffReply, unifiedDiff } from "../../testing/replies.ts";
+import { createWorkspace } from "../../testing/workspace.ts";
+
+const task = JSON.stringify({ description: "create notes.txt", filesOwned: ["notes.txt"] });
+const good = reply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n")));
+
+describe("exit 3 for a proxy that cannot serve us", () => {
+  test("401: the message is about LITELLM_API_KEY", async () => {
+    await using server = await startModelServer({ apiKey: "the-real-key" });
+    await using ws = await createWorkspace({ template: "empty" });
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url, LITELLM_API_KEY: "wrong" } });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain("LITELLM_API_KEY");
+    expect(r.stderr).not.toContain("wrong");
+    expect(server.requests).toHaveLength(1); // not retried
+  });
+
+  test("an unknown model: the message names it and the config file to fix", async () => {
+    await using server = await startModelServer({ models: ["deep-coder", "reviewer"] });
+    await using ws = await createWorkspace({ template: "empty" });
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url } });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('"fast-coder"');
+    expect(r.stderr).toContain("litellm/config.yaml");
+  });
+});
+
+describe("context budget", () => {
+  test("a prompt over the window is refused with exit 2 before any call, and says how to raise it", async () => {
+    await using server = await startModelServer();
+    await using ws = await createWorkspace({
+      template: "empty",
+      files: {
+        "big.ts": "export const line = 'a fairly long line of TypeScript source code';\n".repeat(400),
+        "smol-coder.config.json": JSON.stringify({ tiers: { fast: { contextWindow: 4096, maxTokens: 1024 } } }),
+      },
+    });
+    const r = await runCli({
+      args: ["--workspace", ws.dir],
+      stdin: JSON.stringify({ description: "edit big.ts", filesOwned: ["big.ts"] }),
+      env: { LITELLM_URL: server.url },
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/about \d+ tokens/);
+    expect(r.stderr).toContain("context window is 4096");
+    expect(r.stderr).toContain("num_ctx");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test("a server that reports far fewer prompt tokens than were sent is warned about", async () => {
+    await using server = await startModelServer();
+    await using ws = await createWorkspace({ template: "empty", files: { "notes.txt": "x\n".repeat(300) } });
+    server.enqueue("fast-coder", reply.text(diffReply(unifiedDiff("notes.txt", "x\n".repeat(300), "y\n" + "x\n".repeat(299)))).usage(20, 10));
+    const r = await runCli({
+      args: ["--workspace", ws.dir],
+      stdin: JSON.stringify({ description: "edit notes", filesOwned: ["notes.txt"] }),
+      env: { LITELLM_URL: server.url },
+    });
+    expect(r.exitCode).toBe(0);
+    const warning = r.events.find((e) => e.event === "prompt_truncated")!;
+    expect(warning).toMatchObject({ reportedTokens: 20, contextWindow: 16384 });
+    expect(warning.estimatedTokens as number).toBeGreaterThan(40);
+  });
+});
+
+describe("tokens", () => {
+  test("task_complete's totals per tier match the server's usage", async () => {
+    await using server = await startModelServer();
+    await using ws = await createWorkspace({ template: "empty" });
+    server.enqueue("fast-coder", reply.text("I cannot do that.").usage(300, 7), reply.text("still no").usage(310, 3));
+    server.enqueue("deep-coder", reply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n"))).usage(420, 40));
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url } });
+    expect(r.exitCode).toBe(0);
+    const done = r.events.find((e) => e.event === "task_complete")!;
+    expect(done.tokensByTier).toEqual({
+      fast: { prompt: 610, completion: 10, total: 620 },
+      deep: { prompt: 420, completion: 40, total: 460 },
+      reviewer: { prompt: 0, completion: 0, total: 0 },
+    });
+    expect(done.tokens).toEqual({ prompt: 1030, completion: 50, total: 1080 });
+    const calls = r.events.filter((e) => e.event === "model_call_complete").map((e) => [e.promptTokens, e.completionTokens, e.tokens]);
+    expect(calls).toEqual([[300, 7, 307], [310, 3, 313], [420, 40, 460]]);
+  });
+
+  test("a 500 then a success completes without using an attempt", async () => {
+    await using server = await startModelServer();
+    await using ws = await createWorkspace({ template: "empty" });
+    server.enqueue("fast-coder", reply.error(500, "upstream hiccup"), good);
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url } });
+    expect(r.exitCode).toBe(0);
+    expect(r.events.find((e) => e.event === "model_call_retry")).toMatchObject({ status: 500, attempt: 1 });
+    expect(r.events.find((e) => e.event === "task_complete")).toMatchObject({ totalAttempts: 1 });
+  });
+
+  test("a model that never answers is bounded by MODEL_TIMEOUT_MS and counts as a failed attempt", async () => {
+    await using server = await startModelServer();
+    await using ws = await createWorkspace({ template: "empty" });
+    server.enqueue("fast-coder", reply.hang(), good);
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url, MODEL_TIMEOUT_MS: "700" } });
+    expect(r.exitCode).toBe(0);
+    expect(r.events.find((e) => e.event === "task_complete")).toMatchObject({ totalAttempts: 2 });
+    const second = server.requests[1]!.messages.at(-1)!.content;
+    expect(second).toContain("model call failed (timeout)");
+  });
+});
+
+describe("doctor", () => {
+  test("passes against a healthy server and a good workspace, exit 0", async () => {
+    await using server = await startModelServer();
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true", lint: "true", build: "true" } });
+    const r = await runCli({ args: ["doctor", "--workspace", ws.dir], env: { LITELLM_URL: server.url } });
+    expect(r.stdout).toContain("all 8 checks passed");
+    expect(r.exitCode).toBe(0);
+  });
+
+  test("fails with a fix when the proxy is down, exit 1", async () => {
+    const server = await startModelServer();
+    const url = server.url;
+    await server.stop();
+    const r = await runCli({ args: ["doctor"], env: { LITELLM_URL: url } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+litellm reachable/);
+    expect(r.stdout).toContain("docker compose up -d");
+  });
+});

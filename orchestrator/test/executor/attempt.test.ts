@@ -1,0 +1,105 @@
+// Replies the way small models really write them, end to end on the real react-ts workspace:
+// each must land at the first attempt. Then the executor alone, with stand-in collaborators.
+import { describe, expect, test } from "bun:test";
+import { executeAttempt } from "../../src/executor/attempt.ts";
+import type { ModelClient } from "../../src/executor/model-client.ts";
+import type { TierLimiter } from "../../src/task/routing.ts";
+import { silentLogger } from "../../src/core/telemetry.ts";
+import { TaskSchema } from "../../src/core/types.ts";
+import { runCli } from "../../testing/cli.ts";
+import { reply, startModelServer } from "../../testing/model-server.ts";
+import { CARD_TSX } from "../../testing/replies.ts";
+import { createWorkspace } from "../../testing/workspace.ts";
+
+test("a perturbed diff (no line numbers, no a/ b/ prefixes, stripped blank context) lands at the first attempt", async () => {
+  await using server = await startModelServer();
+  await using ws = await createWorkspace({ template: "react-ts" });
+  const app = (await ws.read("src/App.tsx"))!;
+  // What a 7B model tends to write: bare @@, paths without prefixes, the blank line inside the
+  // hunk with its leading space dropped, and prose around the fence.
+  const sloppy = [
+    "Sure! I changed the heading and the starting count:",
+    "",
+    "```diff",
+    "--- src/App.tsx",
+    "+++ src/App.tsx",
+    "@@",
+    " function App() {",
+    "-  const [count, setCount] = useState(0)",
+    "+  const [count, setCount] = useState(10)",
+    "",
+    "   return (",
+    "     <main>",
+    "-      <h1>smol fixture</h1>",
+    "+      <h1>smol counter</h1>",
+    "```",
+    "",
+    "Let me know if you need anything else.",
+  ].join("\n");
+  server.enqueue("fast-coder", reply.text(sloppy));
+  const r = await runCli({
+    args: ["--workspace", ws.dir],
+    stdin: JSON.stringify({ description: "Start the count at 10 and rename the heading", filesOwned: ["src/App.tsx"] }),
+    env: { LITELLM_URL: server.url },
+  });
+  expect(r.exitCode).toBe(0);
+  expect(r.events.find((e) => e.event === "patch_applied")).toMatchObject({ strategy: "tolerant", attempt: 1 });
+  expect(r.events.find((e) => e.event === "task_complete")).toMatchObject({ totalAttempts: 1 });
+  expect(await ws.read("src/App.tsx")).toBe(app.replace("useState(0)", "useState(10)").replace("smol fixture", "smol counter"));
+}, 60_000);
+
+test("a whole-file reply for a new file lands at the first attempt", async () => {
+  await using server = await startModelServer();
+  await using ws = await createWorkspace({ template: "react-ts" });
+  server.enqueue("fast-coder", reply.text(`Here is the component.\n\n\`\`\`tsx src/components/Card.tsx\n${CARD_TSX}\`\`\`\n`));
+  const r = await runCli({
+    args: ["--workspace", ws.dir],
+    stdin: JSON.stringify({ description: "Create a Card component", filesOwned: ["src/components/Card.tsx"] }),
+    env: { LITELLM_URL: server.url },
+  });
+  expect(r.exitCode).toBe(0);
+  expect(r.events.find((e) => e.event === "patch_applied")).toMatchObject({ strategy: "whole-file", attempt: 1 });
+  expect(await ws.read("src/components/Card.tsx")).toBe(CARD_TSX);
+}, 60_000);
+
+describe("getting the model client ready while queued", () => {
+  // A limiter that reports the given queue positions, then runs the call.
+  function queuedAt(positions: number[], limit: number): TierLimiter {
+    return {
+      activeCount: () => limit,
+      pendingCount: () => positions.length,
+      async run(_tier, fn, observer) {
+        for (const position of positions) observer?.onQueued?.({ position, holders: limit, limit });
+        return fn();
+      },
+    };
+  }
+
+  async function prepareCalls(positions: number[]): Promise<string[]> {
+    const calls: string[] = [];
+    const client: ModelClient = {
+      prepare: () => calls.push("prepare"),
+      async complete() {
+        calls.push("complete");
+        return { ok: false, reason: "server_error", message: "scripted", status: 500, durationMs: 0 };
+      },
+    };
+    const task = TaskSchema.parse({ description: "create a.txt", filesOwned: ["a.txt"] });
+    const outcome = await executeAttempt(
+      { task, attempt: 1, tier: "fast", files: new Map([["a.txt", null]]), previous: null, maxPatchLines: 300 },
+      { client, limiter: queuedAt(positions, 4), logger: silentLogger() },
+    );
+    expect(outcome.kind).toBe("model_failed");
+    return calls;
+  }
+
+  test("a task within one round of its turn prepares the client once per report, before its call", async () => {
+    expect(await prepareCalls([4])).toEqual(["prepare", "complete"]);
+    expect(await prepareCalls([9, 5, 4, 1])).toEqual(["prepare", "prepare", "complete"]);
+  });
+
+  test("a task further back, or one that never queues, leaves it to the call", async () => {
+    expect(await prepareCalls([5, 12])).toEqual(["complete"]);
+    expect(await prepareCalls([])).toEqual(["complete"]);
+  });
+});

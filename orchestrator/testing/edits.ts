@@ -1,0 +1,52 @@
+// Small helpers for the edits tests: build a planEdit input from plain objects, and unwrap plans.
+import { expect } from "bun:test";
+import { planEdit, type EditPlan, type StrictApplier } from "../src/edits/plan.ts";
+
+export interface PlanArgs {
+  reply: string;
+  files: Record<string, string | null>;
+  owned?: string[];
+  maxLines?: number;
+  applyStrict?: StrictApplier;
+}
+
+export function plan(args: PlanArgs): Promise<EditPlan> {
+  return planEdit({
+    reply: args.reply,
+    current: new Map(Object.entries(args.files)),
+    filesOwned: args.owned ?? Object.keys(args.files),
+    maxLines: args.maxLines ?? 300,
+    ...(args.applyStrict ? { applyStrict: args.applyStrict } : {}),
+  });
+}
+
+export type Ok = Extract<EditPlan, { ok: true }>;
+export type Refused = Extract<EditPlan, { ok: false }>;
+
+export function ok(p: EditPlan): Ok {
+  if (!p.ok) throw new Error(`expected a plan, got ${p.reason}: ${p.detail}`);
+  return p;
+}
+
+export function refused(p: EditPlan, reason: Refused["reason"]): Refused {
+  if (p.ok) throw new Error(`expected ${reason}, got a ${p.strategy} plan:\n${p.diff}`);
+  expect(p.reason).toBe(reason);
+  return p;
+}
+
+/** The new content of one file in an accepted plan. */
+export function after(p: EditPlan, path: string): string | null {
+  const c = ok(p).changes.find((x) => x.path === path);
+  if (!c) throw new Error(`${path} not changed`);
+  return c.after;
+}
+
+/** A strict applier that always refuses, to exercise the tolerant path alone. */
+export const refuseStrict: StrictApplier = async () => null;
+
+export const fence = (body: string, info = "diff") => `\`\`\`${info}\n${body}\`\`\`\n`;
+
+/** Numbered lines "line 1\n" … "line n\n" — unique, so hunks locate unambiguously. */
+export function numbered(n: number, prefix = "line"): string {
+  return Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}\n`).join("");
+}
