@@ -3,8 +3,9 @@
 // never make planEdit throw. Deterministic (seeded).
 //
 //   cd orchestrator && bun ../bench/apply/fuzz.ts [count]
-import { planEdit } from "../../orchestrator/src/edits/plan.ts";
-import { buildCorpus, Rng } from "./corpus.ts";
+import { buildCorpus } from "./corpus.ts";
+import { Rng } from "./rng.ts";
+import { planCase } from "./tools.ts";
 
 const count = Number(process.argv[2] ?? 1500);
 const rng = new Rng(7);
@@ -42,7 +43,7 @@ for (let n = 0; n < count; n++) {
     }
   }
   try {
-    const p = await planEdit({ reply: lines.join("\n"), current: new Map(Object.entries(c.before)), filesOwned: c.filesOwned, maxLines: 300 });
+    const p = await planCase(c, lines.join("\n"));
     if (p.ok) accepted++;
     else reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
   } catch (e) {

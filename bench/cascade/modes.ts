@@ -1,7 +1,8 @@
 // The three ways the cascade bench runs the suite, as smol-coder config files. Only the
 // escalation settings differ between modes; models and verify scripts come from the flags.
-import type { ConfigFile } from "../../orchestrator/src/core/config.ts";
-import { DEFAULT_LIMITS, type Tier } from "../../orchestrator/src/core/types.ts";
+import type { ConfigFile } from "../../orchestrator/src/core/config-schema.ts";
+import { DEFAULT_LIMITS } from "../../orchestrator/src/core/defaults.ts";
+import type { Tier } from "../../orchestrator/src/core/types.ts";
 
 export const MODES = ["fast", "deep", "cascade"] as const;
 export type Mode = (typeof MODES)[number];
@@ -18,7 +19,7 @@ export interface ModeLimits {
  *          deep, and 5 attempts there use up the total before the reviewer tier.
  * cascade: smol-coder's defaults: fast, escalating to deep and then the reviewer.
  */
-export function modeEscalation(mode: Mode): NonNullable<ConfigFile["escalation"]> {
+function modeEscalation(mode: Mode): NonNullable<ConfigFile["escalation"]> {
   switch (mode) {
     case "fast":
       return { attemptsPerTier: 5, maxTotalAttempts: 5 };

@@ -1,9 +1,9 @@
 // Writes the JSON Schema of smol-coder.config.json to the repo root, so editors can check and
 // complete config files. Run after changing ConfigFileSchema:  bun scripts/gen-config-schema.ts
-// test/config.test.ts fails if the committed file differs from what this would write now.
+// test/core/config-schema.test.ts fails if the committed file differs from what this would write now.
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { configJsonSchema } from "../src/core/config.ts";
+import { configJsonSchema } from "../src/core/config-schema.ts";
 
 export const SCHEMA_PATH = path.resolve(import.meta.dir, "../../smol-coder.config.schema.json");
 

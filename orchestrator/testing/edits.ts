@@ -1,6 +1,7 @@
 // Small helpers for the edits tests: build a planEdit input from plain objects, and unwrap plans.
 import { expect } from "bun:test";
-import { planEdit, type EditPlan, type StrictApplier } from "../src/edits/plan.ts";
+import type { EditPlan, StrictApplier } from "../src/edits/contract.ts";
+import { planEdit } from "../src/edits/plan.ts";
 
 export interface PlanArgs {
   reply: string;
@@ -50,3 +51,38 @@ export const fence = (body: string, info = "diff") => `\`\`\`${info}\n${body}\`\
 export function numbered(n: number, prefix = "line"): string {
   return Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}\n`).join("");
 }
+
+/** A small TypeScript module, and the one-line change most tests make to it. */
+export const MATH_SRC = `import { a } from "./a";
+
+export function total(items: number[]): number {
+  let sum = 0;
+  for (const item of items) {
+    sum += item;
+  }
+  return sum;
+}
+
+export function average(items: number[]): number {
+  if (items.length === 0) {
+    return 0;
+  }
+  return total(items) / items.length;
+}
+`;
+export const MATH_PATH = "src/math.ts";
+export const MATH_WANT = MATH_SRC.replace("if (items.length === 0) {", "if (items.length < 1) {");
+
+/** That change as the clean unified diff `diff -u` would write. */
+export const MATH_CLEAN = `--- a/src/math.ts
++++ b/src/math.ts
+@@ -9,7 +9,7 @@
+ }
+ 
+ export function average(items: number[]): number {
+-  if (items.length === 0) {
++  if (items.length < 1) {
+     return 0;
+   }
+   return total(items) / items.length;
+`;

@@ -1,7 +1,7 @@
 /**
- * A separate process for test/leases.test.ts. It opens the lease store, acquires one slot,
- * reports on stdout, and holds the slot until its stdin reaches EOF (the test "tells it to go"
- * by closing stdin), then releases and exits 0.
+ * A separate process for test/concurrency/lease-store.test.ts. It opens the lease store,
+ * acquires one slot, reports on stdout, and holds the slot until its stdin reaches EOF (the test
+ * "tells it to go" by closing stdin), then releases and exits 0.
  *
  *   bun testing/lease-worker.ts <stateDir> <scope> <key> <limit> [leaseTtlMs]
  *

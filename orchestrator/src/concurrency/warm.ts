@@ -2,8 +2,8 @@
 // means unloading one and loading the other: seconds to minutes. So a call for a tier whose
 // model is cold waits while another tier's model is busy, and goes once that model is idle.
 // The wait is bounded, so a task is never starved by a steady stream of warm calls.
-import type { SlotObserver, TierLimiter } from "../task/routing.ts";
 import { TIERS, type Tier } from "../core/types.ts";
+import type { SlotObserver, TierLimiter } from "./types.ts";
 
 export interface WarmOptions {
   /** Longest a cold-tier call is held back; 0 turns the preference off. */
@@ -11,8 +11,6 @@ export interface WarmOptions {
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => { cancel(): void };
 }
-
-export type WarmObserver = SlotObserver;
 
 export function createWarmLimiter(inner: TierLimiter, options: WarmOptions): TierLimiter {
   const now = options.now ?? (() => performance.now());
@@ -32,7 +30,7 @@ export function createWarmLimiter(inner: TierLimiter, options: WarmOptions): Tie
     }
   };
 
-  async function admit(tier: Tier, observer?: WarmObserver): Promise<void> {
+  async function admit(tier: Tier, observer?: SlotObserver): Promise<void> {
     const blockers = othersBusy(tier);
     if (options.maxDeferMs <= 0 || busy[tier] > 0 || blockers.length === 0) return;
     const asked = now();

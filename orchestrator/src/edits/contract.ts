@@ -1,4 +1,4 @@
-// The shapes planEdit takes and returns. Re-exported from ./index.ts, which is what callers import.
+// The shapes planEdit takes and returns, and the refusal any stage of it can end in.
 
 export type EditStrategy = "strict" | "tolerant" | "whole-file";
 
@@ -9,7 +9,7 @@ export interface FileChange {
   after: string | null;
 }
 
-export type RejectReason =
+type RejectReason =
   | "no_diff"
   | "not_owned"
   | "outside_workspace"
@@ -63,3 +63,6 @@ export type Rejection = Extract<EditPlan, { ok: false }>;
 export function reject(reason: RejectReason, detail: string): Rejection {
   return { ok: false, reason, detail };
 }
+
+/** What one stage of planEdit hands on: its value, or the refusal that ends the plan. */
+export type Step<T> = { ok: true; value: T } | Rejection;

@@ -51,7 +51,7 @@ export function isPlaceholder(text: string): boolean {
   return STRONG.some((re) => re.test(core));
 }
 
-export interface Elision {
+interface Elision {
   placeholder: string;
   removed: string[];
 }

@@ -23,7 +23,7 @@ export interface WholeFileSource {
   unclosed: boolean;
 }
 
-export interface Extracted {
+interface Extracted {
   diffs: DiffSource[];
   wholeFiles: WholeFileSource[];
 }

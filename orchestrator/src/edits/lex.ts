@@ -4,7 +4,7 @@
 // re-serialised with correct headers (see normalise.ts). Counts in headers are never trusted;
 // line numbers are kept only as a hint for choosing between equally good matches.
 
-export type Op = " " | "-" | "+";
+type Op = " " | "-" | "+";
 
 export interface HunkLine {
   op: Op;
@@ -14,7 +14,6 @@ export interface HunkLine {
 export interface LexHunk {
   /** 1-based old start line from the header, null when absent. */
   oldStart: number | null;
-  newStart: number | null;
   /** Line counts as the header declares them (not trusted; used to spot a cut-off reply). */
   oldCount: number | null;
   newCount: number | null;
@@ -50,12 +49,11 @@ const GIT_EXTENDED =
 const OTHER_HEADER = /^(Index: |={20,}$|diff -|Only in )/;
 const NO_NEWLINE = /^\\ /;
 
-function parseHunkHeader(line: string): { oldStart: number | null; newStart: number | null; oldCount: number | null; newCount: number | null } {
+function parseHunkHeader(line: string): { oldStart: number | null; oldCount: number | null; newCount: number | null } {
   const old = /-(\d+)(?:,(\d+))?/.exec(line);
   const neu = /\+(\d+)(?:,(\d+))?/.exec(line);
   return {
     oldStart: old ? Number(old[1]) : null,
-    newStart: neu ? Number(neu[1]) : null,
     oldCount: old ? Number(old[2] ?? 1) : null,
     newCount: neu ? Number(neu[2] ?? 1) : null,
   };
@@ -83,7 +81,7 @@ function parseGitPaths(rest: string): { oldPath: string; newPath: string } | nul
   return null;
 }
 
-export interface LexOptions {
+interface LexOptions {
   /**
    * Inside a fenced diff block nothing but diff is expected, so an unprefixed line between
    * diff lines is a context line that lost its leading space. In an unfenced reply it is prose
@@ -92,6 +90,11 @@ export interface LexOptions {
   fenced: boolean;
   /** Allow a hunk without an `@@` line (a fenced diff block of bare +/-/space lines). */
   allowHeaderless: boolean;
+}
+
+/** How many lines a hunk has on its old side (context + removed) and its new side (context + added). */
+export function sideCounts(lines: readonly HunkLine[]): { old: number; new: number } {
+  return { old: lines.filter((l) => l.op !== "+").length, new: lines.filter((l) => l.op !== "-").length };
 }
 
 /** True when the text contains something that starts a diff. */
@@ -191,7 +194,7 @@ export function lexDiff(text: string, options: LexOptions): LexFile[] {
       if (OTHER_HEADER.test(line)) continue;
       // A fenced diff block with no @@ at all: its +/-/space lines are one hunk.
       if (options.allowHeaderless && !hasHunkHeader && /^[-+ ]/.test(line)) {
-        openHunk({ oldStart: null, newStart: null, oldCount: null, newCount: null });
+        openHunk({ oldStart: null, oldCount: null, newCount: null });
       } else {
         continue;
       }
@@ -213,9 +216,8 @@ export function lexDiff(text: string, options: LexOptions): LexFile[] {
     }
     if (line.trim() === "") {
       if (!options.fenced && pending.length === 0 && hunk!.oldCount !== null && hunk!.beforeProse === undefined) {
-        const oldHave = hunk!.lines.filter((l) => l.op !== "+").length;
-        const newHave = hunk!.lines.filter((l) => l.op !== "-").length;
-        if (oldHave === hunk!.oldCount && newHave === hunk!.newCount) hunk!.beforeProse = [...hunk!.lines];
+        const have = sideCounts(hunk!.lines);
+        if (have.old === hunk!.oldCount && have.new === hunk!.newCount) hunk!.beforeProse = [...hunk!.lines];
       }
       pending.push("");
       continue;

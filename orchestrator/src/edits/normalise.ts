@@ -3,15 +3,8 @@
 // the computed changes that goes into logs and the next prompt.
 import { FILE_HEADERS_ONLY, formatPatch, parsePatch, structuredPatch } from "diff";
 import type { FileChange } from "./contract.ts";
-import type { LexHunk } from "./lex.ts";
-import type { FileKind } from "./tolerant.ts";
-
-export interface FilePlan {
-  path: string;
-  kind: FileKind;
-  hunks: LexHunk[];
-  before: string | null;
-}
+import type { FilePlan } from "./diff-files.ts";
+import { sideCounts } from "./lex.ts";
 
 const NO_NL = "\\ No newline at end of file";
 
@@ -25,8 +18,7 @@ export function renderStrictDiff(files: readonly FilePlan[]): string {
     if (hunks.every((h) => h.oldStart !== null)) hunks.sort((a, b) => a.oldStart! - b.oldStart!);
     let delta = 0;
     for (const h of hunks) {
-      const oldCount = h.lines.filter((l) => l.op !== "+").length;
-      const newCount = h.lines.filter((l) => l.op !== "-").length;
+      const { old: oldCount, new: newCount } = sideCounts(h.lines);
       // Missing line numbers: 1 is as good as any guess; patch reports the offset and is refused.
       let oldStart = f.kind === "create" ? 0 : (h.oldStart ?? 1);
       if (oldCount === 0 && f.kind !== "create") oldStart = Math.max(0, oldStart - 1);

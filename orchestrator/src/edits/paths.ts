@@ -9,7 +9,7 @@ export type ResolvedPath =
   | { kind: "outside"; raw: string }
   | { kind: "not_owned"; raw: string; candidates: string[] };
 
-export function cleanRawPath(raw: string): string {
+function cleanRawPath(raw: string): string {
   let p = raw.trim();
   // quotes / backticks / bold around a path
   for (;;) {
@@ -24,7 +24,7 @@ function segments(p: string): string[] {
   return p.split("/").filter((s) => s !== "" && s !== ".");
 }
 
-export function isDevNull(raw: string): boolean {
+function isDevNull(raw: string): boolean {
   const p = cleanRawPath(raw);
   return p === "/dev/null" || p === "dev/null" || /^[ab]\/dev\/null$/.test(p) || p === "NUL";
 }

@@ -20,7 +20,7 @@ import type { StrictApplier } from "./contract.ts";
  *  --quoting-style=literal plain file names in messages
  * Without --silent so that "Hunk #1 succeeded at 12 (offset 3 lines)" can be seen and refused.
  */
-export const PATCH_ARGS = [
+const PATCH_ARGS = [
   "-p1",
   "--batch",
   "--forward",

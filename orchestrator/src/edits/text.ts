@@ -54,6 +54,11 @@ export function joinFile(lines: readonly Line[], eol: string, finalNewline: bool
   return out;
 }
 
+/** The terminator new lines of this content get; LF for a file that does not exist yet. */
+export function eolOf(content: string | null): "\n" | "\r\n" {
+  return content === null ? "\n" : splitFile(content).eol;
+}
+
 /** Plain text lines of a block of text (terminators dropped, one trailing newline ignored). */
 export function textLines(text: string): string[] {
   if (text === "") return [];
@@ -64,6 +69,18 @@ export function textLines(text: string): string[] {
 
 export function countLines(content: string | null): number {
   return content === null ? 0 : textLines(content).length;
+}
+
+/** Every index at which `run` occurs in `lines`, line for line. */
+export function findRuns(lines: readonly string[], run: readonly string[]): number[] {
+  const out: number[] = [];
+  const first = run[0]!;
+  outer: for (let i = 0; i + run.length <= lines.length; i++) {
+    if (lines[i] !== first) continue;
+    for (let j = 1; j < run.length; j++) if (lines[i + j] !== run[j]) continue outer;
+    out.push(i);
+  }
+  return out;
 }
 
 /** Leading whitespace of a line. */

@@ -2,14 +2,15 @@
 // reply into an edit plan. It never touches the workspace; the orchestrator applies the plan.
 import type { Logger } from "pino";
 import { fitPrompt, looksTruncated, tooLargeMessage } from "./budget.ts";
-import { DEFAULT_TIERS, type TierSettings } from "../core/config.ts";
-import { planEdit, WHOLE_FILE_MAX_LINES, type EditPlan } from "../edits/plan.ts";
+import { DEFAULT_TIERS } from "../core/defaults.ts";
+import type { EditPlan } from "../edits/contract.ts";
+import { WHOLE_FILE_MAX_LINES } from "../edits/limits.ts";
+import { planEdit } from "../edits/plan.ts";
 import type { ModelClient, ModelFailure } from "./model-client.ts";
 import { buildMessages, type PreviousAttempt } from "./prompt.ts";
-import type { TierLimiter } from "../task/routing.ts";
-import type { WarmObserver } from "../concurrency/warm.ts";
+import type { SlotObserver as WarmObserver, TierLimiter } from "../concurrency/types.ts";
 import { emit } from "../core/telemetry.ts";
-import type { ModelReply, Task, Tier } from "../core/types.ts";
+import type { ModelReply, Task, Tier, TierSettings } from "../core/types.ts";
 
 export interface AttemptInput {
   task: Task;

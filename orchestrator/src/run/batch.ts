@@ -5,11 +5,11 @@ import type { Logger } from "pino";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { ResolvedConfig } from "../core/config.ts";
 import type { ModelClient } from "../executor/model-client.ts";
-import { runTask, type Phase, type TaskOutcome } from "../task/run-task.ts";
+import { changedFiles, keptDiff, outcomeMessage, type TaskOutcome } from "../task/outcomes.ts";
+import { runTask, type Phase } from "../task/run-task.ts";
 import type { CommandRunner } from "../verify/process.ts";
 import { totalsOf, type ResultFile, type TaskResult } from "./results.ts";
-import type { TierLimiter } from "../task/routing.ts";
-import type { WorkspaceGate } from "../concurrency/lease-limiter.ts";
+import type { TierLimiter, WorkspaceGate } from "../concurrency/types.ts";
 import { emit } from "../core/telemetry.ts";
 import type { Task, Tier } from "../core/types.ts";
 import { resolveInside } from "../workspace/owned-files.ts";
@@ -112,7 +112,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
 }
 
 function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome): TaskResult {
-  const kept = outcome.status === "complete" ? outcome.diff : outcome.status === "aborted" ? outcome.diff : null;
   return {
     taskId,
     description: task.description,
@@ -121,16 +120,11 @@ function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome): TaskRes
     attempts: outcome.attempts,
     attemptsByTier: outcome.attemptsByTier,
     finalTier: outcome.finalTier,
-    filesChanged: outcome.status === "complete" ? outcome.files : [],
-    diff: kept,
+    filesChanged: changedFiles(outcome),
+    diff: keptDiff(outcome),
     tokens: outcome.tokens,
     tokensByTier: outcome.tokensByTier,
     durationMs: outcome.durationMs,
-    message:
-      outcome.status === "aborted"
-        ? outcome.lastErrors.join("\n")
-        : outcome.status === "unavailable" || outcome.status === "too_large"
-          ? outcome.message
-          : null,
+    message: outcomeMessage(outcome),
   };
 }

@@ -4,6 +4,7 @@ import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { TIERS, TierSchema } from "../core/types.ts";
+import { OUTCOMES, TASK_STATUSES } from "../task/outcomes.ts";
 
 const Tokens = z.object({ prompt: z.number().int().min(0), completion: z.number().int().min(0), total: z.number().int().min(0) });
 const PerTier = <T extends z.ZodType>(t: T) => z.object({ fast: t, deep: t, reviewer: t });
@@ -12,7 +13,7 @@ export const TaskResultSchema = z.object({
   taskId: z.string(),
   description: z.string(),
   filesOwned: z.array(z.string()),
-  status: z.enum(["complete", "aborted", "unavailable", "too_large", "interrupted"]),
+  status: z.enum(TASK_STATUSES),
   attempts: z.number().int().min(0),
   attemptsByTier: PerTier(z.number().int().min(0)),
   finalTier: TierSchema,
@@ -64,9 +65,9 @@ export function totalsOf(tasks: readonly TaskResult[], wallMs: number): ResultFi
   }
   return {
     tasks: tasks.length,
-    complete: tasks.filter((t) => t.status === "complete").length,
-    aborted: tasks.filter((t) => t.status === "aborted").length,
-    failed: tasks.filter((t) => t.status !== "complete" && t.status !== "aborted").length,
+    complete: tasks.filter((t) => OUTCOMES[t.status].tally === "complete").length,
+    aborted: tasks.filter((t) => OUTCOMES[t.status].tally === "aborted").length,
+    failed: tasks.filter((t) => OUTCOMES[t.status].tally === "failed").length,
     attempts: tasks.reduce((n, t) => n + t.attempts, 0),
     attemptsByTier,
     tokens,

@@ -1,8 +1,9 @@
 // Turns the errors an attempt is blamed for into what the next prompt shows: errors in the
 // task's own files first, each with the few lines of the attempted code it points at (the model
 // cannot see that code any more, since the attempt was undone), then everything else, capped.
-import { formatDiagnostic, type Diagnostic } from "../verify/diagnostics/index.ts";
-import { capErrors } from "../verify/run.ts";
+import { formatDiagnostic } from "../verify/diagnostics/compare.ts";
+import type { Diagnostic } from "../verify/diagnostics/diagnostic.ts";
+import { capErrors } from "../verify/judge.ts";
 
 const CONTEXT_LINES = 2;
 /** Errors that get code context; past this the list is long enough on its own. */

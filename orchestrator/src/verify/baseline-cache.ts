@@ -18,7 +18,7 @@ const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "build", "coverage", 
 const SKIP_FILES = /\.tsbuildinfo$|\.smol-[0-9a-f]+\.tmp$/;
 
 /** A fingerprint of every project file's path, size and mtime, and of the commands to run. */
-export async function fingerprint(root: string, plan: CheckPlan): Promise<string> {
+async function fingerprint(root: string, plan: CheckPlan): Promise<string> {
   const hash = createHash("sha256");
   hash.update(JSON.stringify(plan.checks.map((c) => [c.name, c.command, c.args, c.timeoutMs])));
   const walk = async (dir: string): Promise<void> => {

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { DEFAULT_VERIFY_SCRIPTS } from "../core/defaults.ts";
 
 export type PackageManager = "bun" | "npm" | "pnpm" | "yarn";
 
@@ -23,8 +24,6 @@ export interface CheckPlan {
   skipped: Array<{ check: string; reason: string }>;
 }
 
-export const DEFAULT_SCRIPTS = ["typecheck", "lint", "build"] as const;
-
 /** Lockfiles in the order a project is most likely to mean them, when several are present. */
 const LOCKFILES: Array<[string, PackageManager]> = [
   ["bun.lock", "bun"],
@@ -34,7 +33,7 @@ const LOCKFILES: Array<[string, PackageManager]> = [
   ["package-lock.json", "npm"],
 ];
 
-export function detectPackageManager(workspace: string): PackageManager {
+function detectPackageManager(workspace: string): PackageManager {
   for (const [file, pm] of LOCKFILES) if (existsSync(path.join(workspace, file))) return pm;
   return "bun";
 }
@@ -55,7 +54,7 @@ export async function planChecks(workspace: string, options: PlanOptions): Promi
   const yarnBerry = pm === "yarn" && (await readFile(path.join(workspace, "yarn.lock"), "utf8").catch(() => "")).includes("__metadata");
   const checks: CheckSpec[] = [];
   const skipped: CheckPlan["skipped"] = [];
-  for (const name of options.scripts ?? DEFAULT_SCRIPTS) {
+  for (const name of options.scripts ?? DEFAULT_VERIFY_SCRIPTS) {
     const body = defined[name];
     if (typeof body !== "string") {
       skipped.push({ check: name, reason: pkg ? `no "${name}" script in package.json` : "no package.json" });

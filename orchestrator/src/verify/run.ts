@@ -1,8 +1,9 @@
-// Runs the workspace's checks and judges an attempt by them. Results are data: a failed check
-// is `{ ok: false, ... }` with the real error lines, never an exception.
+// Runs the workspace's checks. Results are data: a failed check is `{ ok: false, ... }` with
+// the real error lines, never an exception.
 import type { CheckPlan, CheckSpec } from "./plan.ts";
-import { diagnosticKey, formatDiagnostic, newSince, parseDiagnostics, type Diagnostic, type Tool } from "./diagnostics/index.ts";
-import { runCommand, type CommandRunner } from "./process.ts";
+import type { Diagnostic, Tool } from "./diagnostics/diagnostic.ts";
+import { parseDiagnostics } from "./diagnostics/registry.ts";
+import { runCommand, type CommandRunner, type RunResult } from "./process.ts";
 
 export interface CheckResult {
   name: string;
@@ -30,13 +31,12 @@ export interface VerifyOptions {
 }
 
 /** Environment that makes tools print plain, parseable text and never wait for input. */
-export const CHECK_ENV = { CI: "true", NO_COLOR: "1", FORCE_COLOR: "0", TERM: "dumb" } as const;
+const CHECK_ENV = { CI: "true", NO_COLOR: "1", FORCE_COLOR: "0", TERM: "dumb" } as const;
 
 const TOOL_HINT: Record<string, Tool> = { typecheck: "tsc", lint: "eslint", build: "vite" };
 
 /** Runs every planned check, independent ones at the same time. */
 export async function runChecks(workspace: string, plan: CheckPlan, options: VerifyOptions = {}): Promise<VerifyRun> {
-  const runner = options.runner ?? runCommand;
   const started = performance.now();
   const results = new Map<string, Promise<CheckResult>>();
 
@@ -45,37 +45,7 @@ export async function runChecks(workspace: string, plan: CheckPlan, options: Ver
     const failedGate = gates.find((g) => g && !g.ok);
     if (failedGate) return skippedResult(check.name, `skipped: it would repeat the ${failedGate.name} errors`);
     if (options.signal?.aborted) return skippedResult(check.name, "skipped: interrupted");
-    const [command, args] = withPriority(check);
-    const run = await runner(command, args, {
-      niceness: check.priority === "low" ? 10 : undefined,
-      cwd: workspace,
-      timeoutMs: check.timeoutMs,
-      env: { ...CHECK_ENV, ...options.env },
-      signal: options.signal,
-    });
-    const ok = run.ok;
-    let diagnostics: Diagnostic[] = [];
-    if (run.reason === "timeout") {
-      diagnostics = [synthetic(check.name, `${check.name} timed out after ${check.timeoutMs} ms and was killed`)];
-    } else if (!ok) {
-      diagnostics = parseDiagnostics(run.output, {
-        cwd: workspace,
-        hint: TOOL_HINT[check.name],
-        exitCode: run.exitCode ?? 1,
-      }).filter((d) => d.severity === "error");
-      if (diagnostics.length === 0) {
-        diagnostics = [synthetic(check.name, `${check.name} failed (exit ${run.exitCode ?? run.reason}) without error lines`)];
-      }
-    }
-    return {
-      name: check.name,
-      ok,
-      reason: run.reason,
-      exitCode: run.exitCode,
-      durationMs: run.durationMs,
-      diagnostics,
-      outputTail: tail(run.output, 40),
-    };
+    return runCheck(workspace, check, options);
   };
 
   let previous: Promise<unknown> = Promise.resolve();
@@ -92,64 +62,38 @@ export async function runChecks(workspace: string, plan: CheckPlan, options: Ver
   };
 }
 
-export interface Judgement {
-  ok: boolean;
-  /** Errors the attempt is blamed for, as one line each (tsc-like). */
-  errors: string[];
-  diagnostics: Diagnostic[];
-  failedChecks: string[];
+async function runCheck(workspace: string, check: CheckSpec, options: VerifyOptions): Promise<CheckResult> {
+  const runner = options.runner ?? runCommand;
+  const [command, args] = withPriority(check);
+  const run = await runner(command, args, {
+    niceness: check.priority === "low" ? 10 : undefined,
+    cwd: workspace,
+    timeoutMs: check.timeoutMs,
+    env: { ...CHECK_ENV, ...options.env },
+    signal: options.signal,
+  });
+  return {
+    name: check.name,
+    ok: run.ok,
+    reason: run.reason,
+    exitCode: run.exitCode,
+    durationMs: run.durationMs,
+    diagnostics: diagnose(workspace, check, run),
+    outputTail: tail(run.output, 40),
+  };
 }
 
-export interface JudgeOptions {
-  /** The run before the first attempt; null judges every failure. */
-  baseline: VerifyRun | null;
-  /** Any failure counts, even one the workspace had before. */
-  strict: boolean;
-  owned: readonly string[];
-}
-
-/**
- * Judges an attempt's run. Against a failing baseline only new errors count (matched by file,
- * code and message, since lines shift), and a baseline error in an owned file must be gone:
- * the task owns that file, so fixing it is the task's job.
- */
-export function judge(run: VerifyRun, options: JudgeOptions): Judgement {
-  const blamed: Diagnostic[] = [];
-  const failedChecks: string[] = [];
-  const owned = new Set(options.owned);
-  for (const check of run.checks) {
-    if (check.ok || check.reason === "skipped") continue;
-    const before = options.baseline?.checks.find((c) => c.name === check.name);
-    let counted = check.diagnostics;
-    if (!options.strict && before && !before.ok && check.reason !== "timeout") {
-      const stillInOwned = check.diagnostics.filter(
-        (d) => d.file !== null && owned.has(d.file) && before.diagnostics.some((b) => diagnosticKey(b) === diagnosticKey(d)),
-      );
-      counted = [...newSince(before.diagnostics, check.diagnostics), ...stillInOwned];
-      counted = dedupe(counted);
-    }
-    if (counted.length > 0) {
-      failedChecks.push(check.name);
-      blamed.push(...counted);
-    }
-  }
-  const ordered = [
-    ...blamed.filter((d) => d.file !== null && owned.has(d.file)),
-    ...blamed.filter((d) => d.file === null || !owned.has(d.file)),
-  ];
-  return { ok: failedChecks.length === 0, errors: ordered.map(formatDiagnostic), diagnostics: ordered, failedChecks };
-}
-
-/** The baseline errors a task must make disappear, because they sit in its own files. */
-export function ownedBaselineErrors(baseline: VerifyRun | null, owned: readonly string[]): Diagnostic[] {
-  if (!baseline) return [];
-  const set = new Set(owned);
-  return baseline.checks.flatMap((c) => c.diagnostics.filter((d) => d.file !== null && set.has(d.file)));
-}
-
-function dedupe(list: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<Diagnostic>();
-  return list.filter((d) => (seen.has(d) ? false : (seen.add(d), true)));
+/** The errors of a finished check: those in its output, or one line that says why there are none. */
+function diagnose(workspace: string, check: CheckSpec, run: RunResult): Diagnostic[] {
+  if (run.reason === "timeout") return [synthetic(check.name, `${check.name} timed out after ${check.timeoutMs} ms and was killed`)];
+  if (run.ok) return [];
+  const errors = parseDiagnostics(run.output, {
+    cwd: workspace,
+    hint: TOOL_HINT[check.name],
+    exitCode: run.exitCode ?? 1,
+  }).filter((d) => d.severity === "error");
+  if (errors.length > 0) return errors;
+  return [synthetic(check.name, `${check.name} failed (exit ${run.exitCode ?? run.reason}) without error lines`)];
 }
 
 const NICE = Bun.which("nice");
@@ -170,20 +114,4 @@ function synthetic(check: string, message: string): Diagnostic {
 
 function tail(text: string, lines: number): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
-}
-
-/** Caps a list of error lines for events and prompts: whole lines, a count of what was cut. */
-export function capErrors(errors: readonly string[], maxLines = 30, maxChars = 4_000): string[] {
-  const out: string[] = [];
-  let used = 0;
-  for (const [i, e] of errors.entries()) {
-    const line = e.length > 500 ? `${e.slice(0, 500)}…` : e;
-    if (out.length >= maxLines || used + line.length > maxChars) {
-      out.push(`[... ${errors.length - i} more error${errors.length - i === 1 ? "" : "s"} not shown ...]`);
-      break;
-    }
-    out.push(line);
-    used += line.length;
-  }
-  return out;
 }

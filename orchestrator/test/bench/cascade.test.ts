@@ -2,25 +2,43 @@
 // hidden test fails on the untouched workspace and passes with the reference solution), the
 // recorded replies do what they claim, and `run.ts --recorded` on a small subset prints exactly
 // the pass rates the recordings imply. The full bench is not a test: it takes minutes.
+// The bench runs as child processes: `check.ts` prints what the suite and the recordings say
+// (as JSON), `run.ts --recorded` prints its table.
 import { describe, expect, test } from "bun:test";
-import path from "node:path";
-import { MODES, type Mode } from "../../../bench/cascade/modes.ts";
-import {
-  checkRecordings,
-  EXPECTED_PASS,
-  EXPECTED_SUBSET,
-  expectedOutcome,
-  recordingFor,
-  type Profile,
-} from "../../../bench/cascade/recorded.ts";
-import { checkHiddenTestsTogether, loadSuite, ORCHESTRATOR_DIR, type BenchTask } from "../../../bench/cascade/suite.ts";
+import { benchJson, runBenchScript } from "../../testing/bench-script.ts";
 
-const RUN = path.resolve(import.meta.dir, "..", "..", "..", "bench", "cascade", "run.ts");
-const suite = loadSuite();
+type Mode = "fast" | "deep" | "cascade";
 
-function passes(tasks: BenchTask[], mode: Mode): number {
-  return tasks.filter((t) => expectedOutcome(recordingFor(t), mode).pass).length;
+interface SuiteFacts {
+  modes: Mode[];
+  expectedPass: Record<Mode, number>;
+  expectedSubset: { tasks: number; pass: Record<Mode, number> };
+  recordingProblems: Array<{ task: string; problem: string }>;
+  tasks: Array<{
+    id: string;
+    filesOwned: string[];
+    setupFiles: string[];
+    profile: string | null;
+    expected: Record<Mode, { pass: boolean; complete: boolean; attempts: number }> | null;
+  }>;
 }
+
+interface HiddenTestFacts {
+  hiddenTests: Array<{ id: string; ok: boolean; untouchedPasses: boolean; solvedPasses: boolean; solvedOutput: string }>;
+}
+
+const facts = await benchJson<SuiteFacts>("cascade/check.ts", []);
+const suite = facts.tasks;
+const MODES = facts.modes;
+type Task = SuiteFacts["tasks"][number];
+
+function passes(tasks: Task[], mode: Mode): number {
+  return tasks.filter((t) => t.expected![mode].pass).length;
+}
+
+test("the bench knows the three modes", () => {
+  expect(MODES).toEqual(["fast", "deep", "cascade"]);
+});
 
 describe("the task suite", () => {
   test("has at least 20 tasks: components, utils and bug fixes with a before file", () => {
@@ -28,7 +46,7 @@ describe("the task suite", () => {
     const owns = (dir: string) => suite.filter((t) => t.filesOwned.some((f) => f.startsWith(dir)));
     expect(owns("src/components/").length).toBeGreaterThanOrEqual(5);
     expect(owns("src/utils/").length).toBeGreaterThanOrEqual(5);
-    const bugFixes = suite.filter((t) => t.filesOwned.some((f) => t.setup.has(f)));
+    const bugFixes = suite.filter((t) => t.filesOwned.some((f) => t.setupFiles.includes(f)));
     expect(bugFixes.length).toBeGreaterThanOrEqual(5);
     // Hidden tests live outside src/, where the workspace's tsc and ESLint never look.
     for (const t of suite) for (const f of t.filesOwned) expect(f.startsWith("src/")).toBe(true);
@@ -37,39 +55,39 @@ describe("the task suite", () => {
   // One workspace and two `bun test` runs for the whole suite; `run.ts --self-check` does the
   // same per task in its own workspace, and also runs typecheck, lint and build on every file.
   test("every hidden test fails on the untouched workspace and passes with the reference solution", async () => {
-    const checks = await checkHiddenTestsTogether(suite);
+    // SIGTERM before the test's own timeout: the bench then deletes its workspace.
+    const checks = (await benchJson<HiddenTestFacts>("cascade/check.ts", ["--hidden-tests"], 55_000)).hiddenTests;
     const bad = checks
       .filter((c) => !c.ok)
-      .map((c) => ({ task: c.id, untouchedPasses: c.untouched.pass, solvedFails: !c.solved.pass, output: c.solved.pass ? "" : c.solved.output }));
+      .map((c) => ({ task: c.id, untouchedPasses: c.untouchedPasses, solvedFails: !c.solvedPasses, output: c.solvedPasses ? "" : c.solvedOutput }));
     expect(bad).toEqual([]);
     expect(checks).toHaveLength(suite.length);
   }, 60_000);
 });
 
 describe("the recorded replies", () => {
-  test("apply as intended, and imply the pass rates written in recorded.ts", async () => {
-    expect(await checkRecordings(suite)).toEqual([]);
-    for (const mode of MODES) expect({ mode, pass: passes(suite, mode) }).toEqual({ mode, pass: EXPECTED_PASS[mode] });
-    const subset = suite.slice(0, EXPECTED_SUBSET.tasks);
-    for (const mode of MODES) expect({ mode, pass: passes(subset, mode) }).toEqual({ mode, pass: EXPECTED_SUBSET.pass[mode] });
+  test("apply as intended, and imply the pass rates written in recordings.ts", () => {
+    expect(facts.recordingProblems).toEqual([]);
+    for (const mode of MODES) expect({ mode, pass: passes(suite, mode) }).toEqual({ mode, pass: facts.expectedPass[mode] });
+    const subset = suite.slice(0, facts.expectedSubset.tasks);
+    for (const mode of MODES) expect({ mode, pass: passes(subset, mode) }).toEqual({ mode, pass: facts.expectedSubset.pass[mode] });
     // The subset covers a fast pass, an escalation, an abort, and a wrong answer that verifies.
-    const profiles = new Set<Profile>(subset.map((t) => recordingFor(t).profile));
+    const profiles = new Set(subset.map((t) => t.profile));
     expect([...profiles].sort()).toEqual(["abort", "easy", "escalation", "fast-wrong"]);
-  }, 30_000);
+  });
 });
 
 describe("run.ts --recorded", () => {
   test("prints a table with exactly the pass rates and attempts the recordings imply for the subset", async () => {
-    const subset = suite.slice(0, EXPECTED_SUBSET.tasks);
+    const subset = suite.slice(0, facts.expectedSubset.tasks);
     // typecheck only: every failing reply of the subset is a type error, and tsc is the check
     // that catches it; lint and build would only add time (the full bench runs all three).
-    const proc = Bun.spawn(
-      [process.execPath, RUN, "--recorded", "--tasks", String(EXPECTED_SUBSET.tasks), "--verify-scripts", "typecheck", "--parallel", "2"],
+    const { code, stdout } = await runBenchScript(
+      "cascade/run.ts",
+      ["--recorded", "--tasks", String(facts.expectedSubset.tasks), "--verify-scripts", "typecheck", "--parallel", "2"],
       // SIGTERM before the test's own timeout: the bench then stops its CLI runs and deletes its temp folders.
-      { cwd: ORCHESTRATOR_DIR, stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: 170_000 },
+      170_000,
     );
-    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-    if (code !== 0) console.error(stderr, stdout);
     expect(code).toBe(0);
     expect(stdout).toContain("Recorded replies: every run ended as the recordings imply.");
 
@@ -82,11 +100,11 @@ describe("run.ts --recorded", () => {
     const col = (name: string) => header.indexOf(name);
     for (const mode of MODES) {
       const cells = rows.get(mode)!;
-      const want = subset.map((t) => expectedOutcome(recordingFor(t), mode));
+      const want = subset.map((t) => t.expected![mode]);
       const pass = want.filter((w) => w.pass).length;
       const n = subset.length;
       expect({ mode, pass: cells[col("pass (hidden tests)")] }).toEqual({ mode, pass: `${pass}/${n} (${((100 * pass) / n).toFixed(1)}%)` });
-      expect(pass).toBe(EXPECTED_SUBSET.pass[mode]);
+      expect(pass).toBe(facts.expectedSubset.pass[mode]);
       const meanAttempts = want.reduce((s, w) => s + w.attempts, 0) / n;
       expect({ mode, attempts: cells[col("mean attempts")] }).toEqual({ mode, attempts: meanAttempts.toFixed(2) });
       expect(Number(cells[col("tokens")])).toBeGreaterThan(0);

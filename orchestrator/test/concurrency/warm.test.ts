@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { createTierLimiter } from "../../src/task/routing.ts";
-import type { Tier } from "../../src/core/types.ts";
+import { createTierLimiter } from "../../src/concurrency/tier-limiter.ts";
 import { createWarmLimiter } from "../../src/concurrency/warm.ts";
+import type { Tier } from "../../src/core/types.ts";
 
 /** A clock and timers the test moves by hand. */
 function fakeTime() {

@@ -1,62 +1,22 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { renderConfigSchema, SCHEMA_PATH } from "../../scripts/gen-config-schema.ts";
-import { parseEnv } from "../../src/cli/args.ts";
-import {
-  CONFIG_EXAMPLE,
-  CONFIG_FILE_NAME,
-  ConfigFileSchema,
-  DEFAULT_TIERS,
-  loadConfig,
-  scriptTimeoutMs,
-  type ConfigFlags,
-} from "../../src/core/config.ts";
-import { InputError } from "../../src/core/errors.ts";
-import { MODEL_FOR_TIER, TIERS, type Tier } from "../../src/core/types.ts";
+import { CONFIG_FILE_NAME } from "../../src/core/config-schema.ts";
+import { loadConfig, scriptTimeoutMs } from "../../src/core/config.ts";
+import { DEFAULT_LIMITS, DEFAULT_TIERS, MODEL_FOR_TIER } from "../../src/core/defaults.ts";
+import { parseEnv } from "../../src/core/env.ts";
+import { TIERS, type Tier } from "../../src/core/types.ts";
+import { load, refusal, removeTempDirs, tempDir, workspaceWith } from "../../testing/config-fixture.ts";
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(path.join(os.tmpdir(), "smol-config-"));
-  dirs.push(d);
-  return d;
-}
-async function workspaceWith(config: unknown): Promise<string> {
-  const ws = await tempDir();
-  const text = typeof config === "string" ? config : JSON.stringify(config, null, 2);
-  await writeFile(path.join(ws, CONFIG_FILE_NAME), text);
-  return ws;
-}
-function load(workspace: string, flags: ConfigFlags = {}, rawEnv: Record<string, string | undefined> = {}) {
-  return loadConfig({ workspace, flags, env: parseEnv(rawEnv), rawEnv });
-}
-async function refusal(p: Promise<unknown>): Promise<InputError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  return err as InputError;
-}
+afterEach(removeTempDirs);
 
 describe("defaults", () => {
   test("with no config file, no env and no flags, the seed's numbers come back", async () => {
     const ws = await tempDir();
     const cfg = await load(ws);
     expect(cfg.source).toBeNull();
-    expect(cfg.limits).toEqual({
-      maxPatchLines: 300,
-      attemptsPerTier: 2,
-      maxTotalAttempts: 5,
-      deepStartFiles: 5,
-      deepStartChars: 1000,
-      verifyTimeoutMs: 60_000,
-      concurrency: { fast: 4, deep: 1, reviewer: 2 },
-    });
+    // The seed's numbers themselves are pinned in defaults.test.ts.
+    expect(cfg.limits).toEqual(DEFAULT_LIMITS);
     expect(cfg.tiers).toEqual(DEFAULT_TIERS);
     for (const tier of TIERS) {
       expect(cfg.tiers[tier].model).toBe(MODEL_FOR_TIER[tier]);
@@ -68,16 +28,6 @@ describe("defaults", () => {
     expect(cfg.tiers.reviewer.contextWindow).toBe(16_384);
     expect(cfg.verify).toEqual({ scripts: ["typecheck", "lint", "build"], timeouts: {}, strict: false });
     expect(cfg.logs).toEqual({ dir: null, keep: 200 });
-  });
-
-  test("default contextWindow equals num_ctx in litellm/config.yaml for every tier", async () => {
-    const yaml = await readFile(path.resolve(import.meta.dir, "../../../litellm/config.yaml"), "utf8");
-    const numCtx = new Map<string, number>();
-    const block = /-\s*model_name:\s*"?([\w.-]+)"?[\s\S]*?num_ctx:\s*(\d+)/g;
-    for (const m of yaml.matchAll(block)) numCtx.set(m[1]!, Number(m[2]));
-    for (const tier of TIERS) {
-      expect({ tier, numCtx: numCtx.get(MODEL_FOR_TIER[tier]) }).toEqual({ tier, numCtx: DEFAULT_TIERS[tier].contextWindow });
-    }
   });
 });
 
@@ -276,90 +226,5 @@ describe("precedence: flags > env > config file > defaults", () => {
     const cfg = await load(ws, {}, { SMOL_MODEL_FAST: "qwen2.5-coder:7b-instruct", SMOL_MODEL_REVIEWER: "qwen2.5:7b-instruct" });
     const models = Object.fromEntries(TIERS.map((t: Tier) => [t, cfg.tiers[t].model]));
     expect(models).toEqual({ fast: "qwen2.5-coder:7b-instruct", deep: "file-deep", reviewer: "qwen2.5:7b-instruct" });
-  });
-});
-
-// The subset of JSON Schema that z.toJSONSchema emits for ConfigFileSchema, enough to check a
-// document against the generated file without a validator dependency.
-type JsonSchema = {
-  type?: string;
-  properties?: Record<string, JsonSchema>;
-  additionalProperties?: boolean | JsonSchema;
-  propertyNames?: JsonSchema;
-  items?: JsonSchema;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-};
-function schemaErrors(schema: JsonSchema, value: unknown, at = "$"): string[] {
-  const errors: string[] = [];
-  const t = schema.type;
-  if (t === "object") {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return [`${at}: not an object`];
-    for (const [k, v] of Object.entries(value)) {
-      const sub = schema.properties?.[k];
-      if (schema.propertyNames) errors.push(...schemaErrors(schema.propertyNames, k, `${at}{${k}}`));
-      if (sub) errors.push(...schemaErrors(sub, v, `${at}.${k}`));
-      else if (schema.additionalProperties === false) errors.push(`${at}.${k}: not allowed`);
-      else if (typeof schema.additionalProperties === "object") errors.push(...schemaErrors(schema.additionalProperties, v, `${at}.${k}`));
-    }
-  } else if (t === "array") {
-    if (!Array.isArray(value)) return [`${at}: not an array`];
-    value.forEach((v, i) => schema.items && errors.push(...schemaErrors(schema.items, v, `${at}[${i}]`)));
-  } else if (t === "string") {
-    if (typeof value !== "string") return [`${at}: not a string`];
-    if (schema.minLength !== undefined && value.length < schema.minLength) errors.push(`${at}: too short`);
-  } else if (t === "integer" || t === "number") {
-    if (typeof value !== "number" || (t === "integer" && !Number.isInteger(value))) return [`${at}: not an ${t}`];
-    if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${at}: below minimum`);
-    if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${at}: above maximum`);
-  } else if (t === "boolean") {
-    if (typeof value !== "boolean") return [`${at}: not a boolean`];
-  }
-  return errors;
-}
-
-describe("JSON Schema file and example", () => {
-  test("the committed schema file equals what scripts/gen-config-schema.ts writes now", async () => {
-    const committed = await readFile(SCHEMA_PATH, "utf8");
-    expect(committed).toBe(renderConfigSchema());
-    expect(committed.endsWith("}\n")).toBe(true);
-  });
-
-  test("the schema is draft 2020-12 with a title, and its properties match the zod object", async () => {
-    const schema = JSON.parse(await readFile(SCHEMA_PATH, "utf8"));
-    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
-    expect(typeof schema.title).toBe("string");
-    expect(typeof schema.description).toBe("string");
-    expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(ConfigFileSchema.shape).sort());
-    expect(Object.keys(schema.properties.tiers.properties).sort()).toEqual([...TIERS].sort());
-  });
-
-  test("CONFIG_EXAMPLE passes the zod schema, the JSON Schema, and loads", async () => {
-    expect(ConfigFileSchema.safeParse(CONFIG_EXAMPLE).success).toBe(true);
-    const schema = JSON.parse(await readFile(SCHEMA_PATH, "utf8")) as JsonSchema;
-    expect(schemaErrors(schema, CONFIG_EXAMPLE)).toEqual([]);
-    // Every top-level key and every tier key is shown in the example.
-    expect(Object.keys(CONFIG_EXAMPLE).sort()).toEqual(Object.keys(ConfigFileSchema.shape).sort());
-    for (const tier of TIERS) expect(Object.keys(CONFIG_EXAMPLE.tiers[tier]).sort()).toEqual(Object.keys(DEFAULT_TIERS[tier]).sort());
-    const ws = await workspaceWith(CONFIG_EXAMPLE);
-    const cfg = await load(ws);
-    expect(cfg.source).toBe(path.join(ws, CONFIG_FILE_NAME));
-    expect(scriptTimeoutMs(cfg, "test")).toBe(180_000);
-  });
-
-  test("the JSON Schema refuses what zod refuses structurally", async () => {
-    const schema = JSON.parse(await readFile(SCHEMA_PATH, "utf8")) as JsonSchema;
-    for (const bad of [
-      { maxPatchLine: 1 },
-      { tiers: { fast: { concurrency: 65 } } },
-      { verify: { scripts: [""] } },
-      { verify: { timeouts: { lint: 10 } } },
-      { logs: { keep: 1.5 } },
-    ]) {
-      expect(ConfigFileSchema.safeParse(bad).success).toBe(false);
-      expect(schemaErrors(schema, bad)).not.toEqual([]);
-    }
   });
 });

@@ -1,66 +1,61 @@
-// Replies the way small models really write them, end to end on the real react-ts workspace:
-// each must land at the first attempt. Then the executor alone, with stand-in collaborators.
+// Replies the way small models really write them, through the whole task loop in-process: each
+// must land at the first attempt. Then the executor alone, with stand-in collaborators.
 import { describe, expect, test } from "bun:test";
 import { executeAttempt } from "../../src/executor/attempt.ts";
 import type { ModelClient } from "../../src/executor/model-client.ts";
-import type { TierLimiter } from "../../src/task/routing.ts";
+import type { TierLimiter } from "../../src/concurrency/types.ts";
 import { silentLogger } from "../../src/core/telemetry.ts";
 import { TaskSchema } from "../../src/core/types.ts";
-import { runCli } from "../../testing/cli.ts";
-import { reply, startModelServer } from "../../testing/model-server.ts";
+import { createMemoryModel, memoryReply } from "../../testing/memory-model.ts";
+import { runLoop, theEvent } from "../../testing/task-loop.ts";
 import { CARD_TSX } from "../../testing/replies.ts";
-import { createWorkspace } from "../../testing/workspace.ts";
 
-test("a perturbed diff (no line numbers, no a/ b/ prefixes, stripped blank context) lands at the first attempt", async () => {
-  await using server = await startModelServer();
-  await using ws = await createWorkspace({ template: "react-ts" });
-  const app = (await ws.read("src/App.tsx"))!;
-  // What a 7B model tends to write: bare @@, paths without prefixes, the blank line inside the
-  // hunk with its leading space dropped, and prose around the fence.
-  const sloppy = [
-    "Sure! I changed the heading and the starting count:",
-    "",
-    "```diff",
-    "--- src/App.tsx",
-    "+++ src/App.tsx",
-    "@@",
-    " function App() {",
-    "-  const [count, setCount] = useState(0)",
-    "+  const [count, setCount] = useState(10)",
-    "",
-    "   return (",
-    "     <main>",
-    "-      <h1>smol fixture</h1>",
-    "+      <h1>smol counter</h1>",
-    "```",
-    "",
-    "Let me know if you need anything else.",
-  ].join("\n");
-  server.enqueue("fast-coder", reply.text(sloppy));
-  const r = await runCli({
-    args: ["--workspace", ws.dir],
-    stdin: JSON.stringify({ description: "Start the count at 10 and rename the heading", filesOwned: ["src/App.tsx"] }),
-    env: { LITELLM_URL: server.url },
-  });
-  expect(r.exitCode).toBe(0);
-  expect(r.events.find((e) => e.event === "patch_applied")).toMatchObject({ strategy: "tolerant", attempt: 1 });
-  expect(r.events.find((e) => e.event === "task_complete")).toMatchObject({ totalAttempts: 1 });
-  expect(await ws.read("src/App.tsx")).toBe(app.replace("useState(0)", "useState(10)").replace("smol fixture", "smol counter"));
-}, 60_000);
+describe("replies the way small models write them land at the first attempt", () => {
+  const APP = "import { useState } from 'react'\n\nfunction App() {\n  const [count, setCount] = useState(0)\n\n  return (\n    <main>\n      <h1>smol fixture</h1>\n      <button onClick={() => setCount(count + 1)}>{count}</button>\n    </main>\n  )\n}\n\nexport default App\n";
 
-test("a whole-file reply for a new file lands at the first attempt", async () => {
-  await using server = await startModelServer();
-  await using ws = await createWorkspace({ template: "react-ts" });
-  server.enqueue("fast-coder", reply.text(`Here is the component.\n\n\`\`\`tsx src/components/Card.tsx\n${CARD_TSX}\`\`\`\n`));
-  const r = await runCli({
-    args: ["--workspace", ws.dir],
-    stdin: JSON.stringify({ description: "Create a Card component", filesOwned: ["src/components/Card.tsx"] }),
-    env: { LITELLM_URL: server.url },
+  test("a perturbed diff (no line numbers, no a/ b/ prefixes, stripped blank context)", async () => {
+    // What a 7B model tends to write: bare @@, paths without prefixes, the blank line inside the
+    // hunk with its leading space dropped, and prose around the fence.
+    const sloppy = [
+      "Sure! I changed the heading and the starting count:",
+      "",
+      "```diff",
+      "--- src/App.tsx",
+      "+++ src/App.tsx",
+      "@@",
+      " function App() {",
+      "-  const [count, setCount] = useState(0)",
+      "+  const [count, setCount] = useState(10)",
+      "",
+      "   return (",
+      "     <main>",
+      "-      <h1>smol fixture</h1>",
+      "+      <h1>smol counter</h1>",
+      "```",
+      "",
+      "Let me know if you need anything else.",
+    ].join("\n");
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", memoryReply.text(sloppy));
+    await using run = await runLoop({
+      task: { description: "Start the count at 10 and rename the heading", filesOwned: ["src/App.tsx"] },
+      files: { "src/App.tsx": APP },
+      model,
+    });
+    expect(run.outcome).toMatchObject({ status: "complete", attempts: 1 });
+    expect(theEvent(run.events, "patch_applied")).toMatchObject({ strategy: "tolerant", attempt: 1 });
+    expect(await run.ws.read("src/App.tsx")).toBe(APP.replace("useState(0)", "useState(10)").replace("smol fixture", "smol counter"));
   });
-  expect(r.exitCode).toBe(0);
-  expect(r.events.find((e) => e.event === "patch_applied")).toMatchObject({ strategy: "whole-file", attempt: 1 });
-  expect(await ws.read("src/components/Card.tsx")).toBe(CARD_TSX);
-}, 60_000);
+
+  test("a whole-file reply for a new file", async () => {
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", memoryReply.text(`Here is the component.\n\n\`\`\`tsx src/components/Card.tsx\n${CARD_TSX}\`\`\`\n`));
+    await using run = await runLoop({ task: { description: "Create a Card component", filesOwned: ["src/components/Card.tsx"] }, model });
+    expect(run.outcome).toMatchObject({ status: "complete", attempts: 1 });
+    expect(theEvent(run.events, "patch_applied")).toMatchObject({ strategy: "whole-file", attempt: 1 });
+    expect(await run.ws.read("src/components/Card.tsx")).toBe(CARD_TSX);
+  });
+});
 
 describe("getting the model client ready while queued", () => {
   // A limiter that reports the given queue positions, then runs the call.

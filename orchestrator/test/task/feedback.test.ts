@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import type { Diagnostic } from "../../src/verify/diagnostics/index.ts";
+import type { Diagnostic } from "../../src/verify/diagnostics/diagnostic.ts";
 import { buildFeedback, codeAround } from "../../src/task/feedback.ts";
 
 const d = (file: string | null, line: number | null, col: number | null, message: string): Diagnostic => ({

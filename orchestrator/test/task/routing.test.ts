@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { chooseTier, createTierLimiter, routeTask } from "../../src/task/routing.ts";
-import { DEFAULT_LIMITS, type Task } from "../../src/core/types.ts";
+import { chooseTier, routeTask } from "../../src/task/routing.ts";
+import { DEFAULT_LIMITS } from "../../src/core/defaults.ts";
+import type { Task } from "../../src/core/types.ts";
 import { captureLogger } from "../../testing/logs.ts";
 
 const task = (files: number, chars: number): Task => ({
@@ -31,33 +32,4 @@ test("routeTask logs the decision exactly as it returns it", () => {
   const { logger, events } = captureLogger();
   const route = routeTask(task(6, 10), DEFAULT_LIMITS, logger);
   expect(events()).toEqual([expect.objectContaining({ event: "tier_selected", tier: route.tier, reason: route.reason })]);
-});
-
-test("the tier limiter never runs more than the tier's limit at once, and tiers do not share slots", async () => {
-  const limiter = createTierLimiter({ fast: 2, deep: 1, reviewer: 1 });
-  let running = 0;
-  let peak = 0;
-  const gates: Array<() => void> = [];
-  const job = () =>
-    new Promise<void>((resolve) => {
-      running++;
-      peak = Math.max(peak, running);
-      gates.push(() => {
-        running--;
-        resolve();
-      });
-    });
-  const all = Array.from({ length: 5 }, () => limiter.run("fast", job));
-  const deep = limiter.run("deep", async () => "deep ran");
-  expect(await deep).toBe("deep ran"); // not blocked behind the busy fast tier
-  expect(limiter.activeCount("fast")).toBe(2);
-  expect(limiter.pendingCount("fast")).toBe(3);
-  while (gates.length > 0 || limiter.activeCount("fast") > 0) {
-    const open = gates.shift();
-    if (open) open();
-    await Promise.resolve();
-    await new Promise((r) => setImmediate(r));
-  }
-  await Promise.all(all);
-  expect(peak).toBe(2);
 });

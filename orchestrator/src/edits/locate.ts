@@ -1,0 +1,136 @@
+// Finding where a hunk goes. A hunk is located in the ORIGINAL file by the lines it expects to
+// find there (context + removed), first exactly, then ignoring trailing whitespace, then ignoring
+// all whitespace differences, then ignoring blank lines; the first of these tiers with a match
+// decides. A hunk goes only where it matches in exactly one place, or, among several equal
+// matches, at the one its header's line number or an end-of-file anchor names; otherwise it is
+// refused as ambiguous. Header line numbers are otherwise ignored.
+import { reject, type Rejection } from "./contract.ts";
+import type { LexHunk } from "./lex.ts";
+import { matchIgnoringBlanks } from "./blank-lines.ts";
+import { unanchoredRefusal } from "./refusals.ts";
+import { findRuns, squash } from "./text.ts";
+
+type Tier = { name: string; norm: (s: string) => string };
+const TIERS: Tier[] = [
+  { name: "exact", norm: (s) => s },
+  { name: "trailing whitespace ignored", norm: (s) => s.trimEnd() },
+  { name: "whitespace ignored", norm: squash },
+];
+
+/** The lines of the file a hunk is located in, as they are and in each tier's normal form. */
+export interface FileView {
+  texts: readonly string[];
+  tiers: readonly (readonly string[])[];
+  /** All whitespace differences ignored (the last tier). */
+  squashed: readonly string[];
+}
+
+export function viewFile(texts: readonly string[]): FileView {
+  const tiers = TIERS.map((t) => texts.map(t.norm));
+  return { texts, tiers, squashed: tiers[2]! };
+}
+
+/** A hunk where it goes: the hunk may be rewritten to fit the file line for line (blank-line tier). */
+export interface Placed {
+  /** Index of the hunk among the file's hunks. */
+  k: number;
+  hunk: LexHunk;
+  at: number;
+}
+
+type Location = { kind: "found"; at: number; hunk: LexHunk } | { kind: "none" } | { kind: "refused"; rejection: Rejection };
+
+/** Where a hunk goes; `name` names it in a refusal. */
+export function locateHunk(h: LexHunk, name: string, path: string, file: FileView): Location {
+  const first = locateLines(h, name, path, file);
+  if (first.kind !== "none" || h.beforeProse === undefined) return first;
+  // An unfenced diff followed by a "- did this" list: try the hunk without what came after
+  // the blank line where its header's counts were met.
+  const trimmed = locateLines({ ...h, lines: h.beforeProse, beforeProse: undefined }, name, path, file);
+  return trimmed.kind === "found" ? trimmed : first;
+}
+
+function locateLines(h: LexHunk, name: string, path: string, file: FileView): Location {
+  const oldLines = h.lines.filter((l) => l.op !== "+");
+  if (oldLines.length === 0) {
+    if (file.texts.length === 0) return { kind: "found", at: 0, hunk: h };
+    return { kind: "refused", rejection: unanchoredRefusal(name, path) };
+  }
+  for (let t = 0; t < TIERS.length; t++) {
+    const old = oldLines.map((l) => TIERS[t]!.norm(l.text));
+    if (t > 0 && old.every((s) => s === "")) break; // blank-only hunks match anywhere once whitespace is ignored
+    const found = findRuns(file.tiers[t]!, old);
+    if (found.length === 0) continue;
+    const at = found.length === 1 ? found[0]! : chooseMatch(h, found, oldLines.length, file.texts.length);
+    if (at !== null) return { kind: "found", at, hunk: h };
+    return ambiguous(name, path, oldLines.length, found);
+  }
+  // Last tier: blank lines ignored (the model left out, or added, a blank context line).
+  if (!oldLines.some((l) => l.text.trim() !== "")) return { kind: "none" };
+  return locateIgnoringBlanks(h, name, path, file, oldLines.length);
+}
+
+/** Among several equal matches: the one at the header's line, else the one an end-of-file anchor names. */
+function chooseMatch(h: LexHunk, found: readonly number[], oldLen: number, fileLen: number): number | null {
+  const byHeader = h.oldStart !== null ? found.filter((i) => i + 1 === h.oldStart) : [];
+  if (byHeader.length === 1) return byHeader[0]!;
+  return anchoredAtFileEnd(h, found, oldLen, fileLen);
+}
+
+/**
+ * `diff` always writes context after a change unless the change is at the end of the file (and
+ * before it unless at the start). So a hunk with context above and none below, among equal
+ * matches, belongs at the one match that ends the file; one with context only below, at the one
+ * that starts it. Same rule as GNU patch.
+ */
+function anchoredAtFileEnd(h: LexHunk, found: readonly number[], oldLen: number, fileLen: number): number | null {
+  let lead = 0;
+  while (lead < h.lines.length && h.lines[lead]!.op === " ") lead++;
+  let trail = 0;
+  while (trail < h.lines.length && h.lines[h.lines.length - 1 - trail]!.op === " ") trail++;
+  if (lead === h.lines.length) return null;
+  if (trail === 0 && lead > 0) {
+    const end = found.filter((i) => i + oldLen === fileLen);
+    return end.length === 1 ? end[0]! : null;
+  }
+  if (lead === 0 && trail > 0) {
+    const start = found.filter((i) => i === 0);
+    return start.length === 1 ? start[0]! : null;
+  }
+  return null;
+}
+
+/** The blank-line tier: only the header's line settles several matches (no end-of-file anchor). */
+function locateIgnoringBlanks(h: LexHunk, name: string, path: string, file: FileView, oldLen: number): Location {
+  const found = matchIgnoringBlanks(h, file.texts, file.squashed);
+  const pick = found.length === 1 ? found : found.filter((c) => h.oldStart !== null && c.at + 1 === h.oldStart);
+  if (pick.length === 1) {
+    const c = pick[0]!;
+    if (c.unclearBlank !== null) {
+      return {
+        kind: "refused",
+        rejection: reject(
+          "hunk_ambiguous",
+          `${name} leaves out the blank line at line ${c.unclearBlank + 1} of ${path}, right where it adds lines, so it is not clear whether they go above or below it. Include that blank line in the hunk as a context line (a line with a single space).`,
+        ),
+      };
+    }
+    return { kind: "found", at: c.at, hunk: c.hunk };
+  }
+  if (found.length > 1) return ambiguous(name, path, oldLen, found.map((c) => c.at));
+  return { kind: "none" };
+}
+
+function ambiguous(name: string, path: string, quoted: number, starts: readonly number[]): Location {
+  const count = starts.length;
+  return {
+    kind: "refused",
+    rejection: reject(
+      "hunk_ambiguous",
+      `${name}: the ${quoted} unchanged/removed line(s) it quotes appear ${count} times in ${path} (starting at lines ${starts
+        .slice(0, 6)
+        .map((i) => i + 1)
+        .join(", ")}${count > 6 ? ", …" : ""}), so it is not clear which one to change. Add more unchanged lines around the change — enough that they occur only once — and give the right line number in the @@ header.`,
+    ),
+  };
+}

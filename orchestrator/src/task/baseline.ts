@@ -1,0 +1,52 @@
+// The verification run before the first attempt. It tells the errors the workspace already had
+// from the ones an attempt introduces. It runs under the workspace lock (another task's
+// unverified edit must not be in it), and it is cached per workspace state, since it costs as
+// much as an attempt's checks.
+import type { Logger } from "pino";
+import { emit } from "../core/telemetry.ts";
+import type { WorkspaceGate } from "../concurrency/types.ts";
+import type { BaselineCache } from "../verify/baseline-cache.ts";
+import { capErrors, judge } from "../verify/judge.ts";
+import type { CheckPlan } from "../verify/plan.ts";
+import type { VerifyRun } from "../verify/run.ts";
+
+export interface BaselineOptions {
+  root: string;
+  plan: CheckPlan;
+  owned: readonly string[];
+  verify: () => Promise<VerifyRun>;
+  gate: WorkspaceGate;
+  cache?: BaselineCache;
+  signal?: AbortSignal;
+  logger: Logger;
+}
+
+/** Null when there is nothing to check, or when the run was interrupted. */
+export async function takeBaseline(options: BaselineOptions): Promise<VerifyRun | null> {
+  if (options.plan.checks.length === 0) return null;
+  const { run, cached } = await options.gate.exclusive(() => cachedRun(options));
+  if (options.signal?.aborted) return null;
+  const b = judge(run, { baseline: null, strict: true, owned: options.owned });
+  emit(options.logger, {
+    event: "verification_baseline",
+    ok: b.ok,
+    cached,
+    errorCount: b.errors.length,
+    errors: capErrors(b.errors),
+    failedChecks: b.failedChecks,
+    durationMs: run.durationMs,
+  });
+  return run;
+}
+
+async function cachedRun(options: BaselineOptions): Promise<{ run: VerifyRun; cached: boolean }> {
+  const { cache } = options;
+  const key = cache ? await cache.key(options.root, options.plan) : null;
+  const hit = key ? await cache!.get(key) : null;
+  if (hit) return { run: hit, cached: true };
+  const run = await options.verify();
+  // Only a run whose every check ran to its end says something lasting about the workspace.
+  const complete = !options.signal?.aborted && run.checks.every((c) => c.reason === "exit");
+  if (key && complete) await cache!.put(key, run).catch(() => {});
+  return { run, cached: false };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, test } from "bun:test";
+import { parseEnv } from "../../src/core/env.ts";
+import { EXIT, FatalError } from "../../src/core/errors.ts";
+import { exitCodeFor } from "../../src/cli/exit.ts";
+import type { TaskOutcome } from "../../src/task/outcomes.ts";
+
+const env = parseEnv({ LITELLM_URL: "http://proxy.test:4000/v1" });
+const summary = {
+  attempts: 1,
+  attemptsByTier: { fast: 1, deep: 0, reviewer: 0 },
+  finalTier: "fast" as const,
+  durationMs: 5,
+  tokens: { prompt: 0, completion: 0, total: 0 },
+  tokensByTier: { fast: { prompt: 0, completion: 0, total: 0 }, deep: { prompt: 0, completion: 0, total: 0 }, reviewer: { prompt: 0, completion: 0, total: 0 } },
+};
+const complete: TaskOutcome = { status: "complete", files: ["a.ts"], diff: "d", ...summary };
+const aborted: TaskOutcome = { status: "aborted", lastErrors: ["e"], reason: "attempts exhausted", diff: null, ...summary };
+const tooLarge: TaskOutcome = { status: "too_large", message: "the prompt is too big", ...summary };
+const unavailable = (reason: "unreachable" | "auth" | "unknown_model"): TaskOutcome => ({ status: "unavailable", reason, message: "m", model: "fast-coder", ...summary });
+const interrupted: TaskOutcome = { status: "interrupted", ...summary };
+
+function thrown(fn: () => unknown): FatalError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof FatalError) return err;
+    throw err;
+  }
+  throw new Error("nothing was thrown");
+}
+
+describe("exitCodeFor", () => {
+  test("all complete is 0; any abort is 1", () => {
+    expect(exitCodeFor([complete, complete], env, null)).toBe(EXIT.ok);
+    expect(exitCodeFor([complete, aborted], env, null)).toBe(EXIT.aborted);
+  });
+
+  test("a prompt too large is exit 2 with its message", () => {
+    const err = thrown(() => exitCodeFor([aborted, tooLarge], env, null));
+    expect(err.exitCode).toBe(EXIT.badInput);
+    expect(err.message).toBe("the prompt is too big");
+  });
+
+  test("an unavailable server is exit 3, with the fix for each reason", () => {
+    const unreachable = thrown(() => exitCodeFor([tooLarge, unavailable("unreachable")], env, null));
+    expect(unreachable.exitCode).toBe(EXIT.modelUnavailable);
+    expect(unreachable.message).toContain("http://proxy.test:4000/v1");
+    expect(unreachable.message).toContain("docker compose up -d");
+    expect(thrown(() => exitCodeFor([unavailable("auth")], env, null)).message).toContain("LITELLM_API_KEY");
+    expect(thrown(() => exitCodeFor([unavailable("unknown_model")], env, null)).message).toContain('"fast-coder"');
+  });
+
+  test("an interrupted task wins over everything and names the signal", () => {
+    const err = thrown(() => exitCodeFor([unavailable("auth"), interrupted, complete], env, "SIGINT"));
+    expect(err.exitCode).toBe(EXIT.interrupted);
+    expect(err.message).toContain("SIGINT");
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, test } from "bun:test";
+import { EXIT } from "../../src/core/errors.ts";
+import { OUTCOMES, TASK_STATUSES, worstOutcome, type TaskStatus } from "../../src/task/outcomes.ts";
+
+describe("the outcome table", () => {
+  test("every status has its exit code and its count", () => {
+    expect(TASK_STATUSES).toEqual(["complete", "aborted", "too_large", "unavailable", "interrupted"]);
+    const rows = Object.fromEntries(TASK_STATUSES.map((s) => [s, [OUTCOMES[s].exitCode, OUTCOMES[s].tally]]));
+    expect(rows).toEqual({
+      complete: [EXIT.ok, "complete"],
+      aborted: [EXIT.aborted, "aborted"],
+      too_large: [EXIT.badInput, "failed"],
+      unavailable: [EXIT.modelUnavailable, "failed"],
+      interrupted: [EXIT.interrupted, "failed"],
+    });
+  });
+
+  // [statuses of a batch] -> the one that decides the exit code
+  const cases: Array<[TaskStatus[], TaskStatus | undefined]> = [
+    [[], undefined],
+    [["complete", "complete"], "complete"],
+    [["complete", "aborted"], "aborted"],
+    [["aborted", "too_large"], "too_large"],
+    [["too_large", "unavailable", "aborted"], "unavailable"],
+    [["unavailable", "interrupted", "complete"], "interrupted"],
+  ];
+  for (const [statuses, worst] of cases) {
+    test(`worst of [${statuses.join(", ")}] is ${worst}`, () => {
+      expect(worstOutcome(statuses.map((status) => ({ status })))?.status).toBe(worst);
+    });
+  }
+});

@@ -1,0 +1,79 @@
+// Runs the task loop in this process, the way the CLI does but with an in-memory model and
+// scripted checks: a test of policy, escalation, feedback or restore takes milliseconds, and
+// its events come back typed. The workspace is a real temp folder, so writes and restores are
+// real file operations.
+import type { SmolEvent } from "../src/core/events.ts";
+import { DEFAULT_LIMITS } from "../src/core/defaults.ts";
+import type { Limits, Task } from "../src/core/types.ts";
+import { createTierLimiter } from "../src/concurrency/tier-limiter.ts";
+import { runTask, type RunTaskOptions } from "../src/task/run-task.ts";
+import type { TaskOutcome } from "../src/task/outcomes.ts";
+import { captureLogger } from "./logs.ts";
+import { createMemoryModel, type MemoryModel } from "./memory-model.ts";
+import { createScriptedRunner, passes, type Script, type ScriptedRunner } from "./scripted-runner.ts";
+import { createWorkspace, type TempWorkspace } from "./workspace.ts";
+
+export interface LoopOptions {
+  task: Task;
+  /** Files the workspace starts with (besides package.json). */
+  files?: Record<string, string>;
+  /** Verify scripts; each also becomes a package.json script. Default: typecheck, lint and build that pass. */
+  scripts?: Record<string, Script>;
+  model?: MemoryModel;
+  limits?: Partial<Limits>;
+  options?: Partial<Omit<RunTaskOptions, "task" | "workspace" | "limits" | "deps">>;
+  deps?: Partial<RunTaskOptions["deps"]>;
+}
+
+export interface LoopRun extends AsyncDisposable {
+  outcome: TaskOutcome;
+  events: SmolEvent[];
+  ws: TempWorkspace;
+  model: MemoryModel;
+  checks: ScriptedRunner;
+}
+
+export async function runLoop(options: LoopOptions): Promise<LoopRun> {
+  const scripts = options.scripts ?? { typecheck: passes, lint: passes, build: passes };
+  const ws = await createWorkspace({
+    template: "empty",
+    files: options.files,
+    scripts: Object.fromEntries(Object.keys(scripts).map((name) => [name, `echo ${name}`])),
+  });
+  const model = options.model ?? createMemoryModel();
+  const checks = createScriptedRunner(scripts);
+  const log = captureLogger();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  try {
+    const outcome = await runTask({
+      task: options.task,
+      workspace: ws.dir,
+      limits,
+      verifyScripts: Object.keys(scripts),
+      ...options.options,
+      deps: {
+        client: model,
+        limiter: createTierLimiter(limits.concurrency),
+        logger: log.logger,
+        runner: checks.runner,
+        ...options.deps,
+      },
+    });
+    return { outcome, events: log.events() as unknown as SmolEvent[], ws, model, checks, [Symbol.asyncDispose]: () => ws[Symbol.asyncDispose]() };
+  } catch (err) {
+    await ws[Symbol.asyncDispose]();
+    throw err;
+  }
+}
+
+/** The events of one name, typed. */
+export function eventsNamed<E extends SmolEvent["event"]>(events: readonly SmolEvent[], name: E): Array<Extract<SmolEvent, { event: E }>> {
+  return events.filter((e): e is Extract<SmolEvent, { event: E }> => e.event === name);
+}
+
+/** The one event of that name; throws when there is none or more than one. */
+export function theEvent<E extends SmolEvent["event"]>(events: readonly SmolEvent[], name: E): Extract<SmolEvent, { event: E }> {
+  const found = eventsNamed(events, name);
+  if (found.length !== 1) throw new Error(`expected one ${name} event, found ${found.length}: ${events.map((e) => e.event).join(", ")}`);
+  return found[0]!;
+}
