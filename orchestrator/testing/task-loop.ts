@@ -6,6 +6,7 @@ import type { SmolEvent } from "../src/core/events.ts";
 import { DEFAULT_LIMITS } from "../src/core/defaults.ts";
 import type { Limits, Task } from "../src/core/types.ts";
 import { createTierLimiter } from "../src/concurrency/tier-limiter.ts";
+import { prepareTasks } from "../src/run/preflight.ts";
 import { runTask, type RunTaskOptions } from "../src/task/run-task.ts";
 import type { TaskOutcome } from "../src/task/outcomes.ts";
 import { captureLogger } from "./logs.ts";
@@ -20,6 +21,8 @@ export interface LoopOptions {
   /** Verify scripts; each also becomes a package.json script. Default: typecheck, lint and build that pass. */
   scripts?: Record<string, Script>;
   model?: MemoryModel;
+  /** Run with no checks at all (--no-checks). */
+  noChecks?: boolean;
   limits?: Partial<Limits>;
   options?: Partial<Omit<RunTaskOptions, "task" | "workspace" | "limits" | "deps">>;
   deps?: Partial<RunTaskOptions["deps"]>;
@@ -45,11 +48,13 @@ export async function runLoop(options: LoopOptions): Promise<LoopRun> {
   const log = captureLogger();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   try {
+    const config = { verify: { scripts: Object.keys(scripts), timeouts: {}, strict: false }, limits, source: null };
+    const [prepared] = await prepareTasks([options.task], ws.dir, config, { noChecks: options.noChecks });
     const outcome = await runTask({
       task: options.task,
       workspace: ws.dir,
       limits,
-      verifyScripts: Object.keys(scripts),
+      checks: prepared!.checks,
       ...options.options,
       deps: {
         client: model,

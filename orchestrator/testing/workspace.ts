@@ -46,6 +46,12 @@ export interface CreateWorkspaceOptions {
 
 export const FIXTURES_DIR = path.resolve(import.meta.dir, "fixtures");
 
+/**
+ * A verify script that always passes, for tests about something other than verification: a
+ * workspace with no check at all is refused (it would call unchecked edits "complete").
+ */
+export const PASSING_CHECK: Readonly<Record<string, string>> = { typecheck: "true" };
+
 const EXCLUDED_DIRS = new Set(["node_modules", "dist", ".git"]);
 
 function isExcluded(name: string): boolean {

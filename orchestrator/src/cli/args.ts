@@ -25,6 +25,7 @@ Options:
       --result-file PATH      write a JSON summary of the run (per task and totals)
       --dry-run               run the whole loop, then restore the files and print the final diff
       --keep-failed           on abort, leave the last attempt in place for inspection
+      --no-checks             run without any verification; the results say "unverified"
   -h, --help                  show this help
   -v, --version               print the version
 
@@ -42,6 +43,8 @@ export interface CliArgs {
   resultFile?: string;
   dryRun: boolean;
   keepFailed: boolean;
+  /** --no-checks: the user wants no verification and accepts unverified results. */
+  noChecks: boolean;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -60,6 +63,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         "result-file": { type: "string" },
         "dry-run": { type: "boolean", default: false },
         "keep-failed": { type: "boolean", default: false },
+        "no-checks": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -68,7 +72,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new InputError(`${(err as Error).message}\nRun with --help for usage.`);
   }
   const { values, positionals } = parsed;
-  const flags = { dryRun: values["dry-run"] ?? false, keepFailed: values["keep-failed"] ?? false };
+  const flags = { dryRun: values["dry-run"] ?? false, keepFailed: values["keep-failed"] ?? false, noChecks: values["no-checks"] ?? false };
   if (values.help) return { command: "help", ...flags };
   if (values.version) return { command: "version", ...flags };
   const [sub, ...rest] = positionals;

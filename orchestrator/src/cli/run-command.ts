@@ -69,6 +69,7 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
       runId,
       dryRun: args.dryRun,
       keepFailed: args.keepFailed,
+      noChecks: args.noChecks,
       deps: {
         client: createModelClient({
           baseURL: env.LITELLM_URL,

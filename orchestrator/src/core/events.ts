@@ -79,6 +79,8 @@ export type SmolEvent =
       tokens: TokenTotals;
       tokensByTier: Record<Tier, TokenTotals>;
       files: string[];
+      /** False when the task ran without any check (--no-checks, or verify.scripts: []). */
+      verified: boolean;
     }
   | RunSummaryEvent
   | {
@@ -97,6 +99,8 @@ export interface RunSummaryEvent {
   event: "run_summary";
   tasks: number;
   done: number;
+  /** Of the done tasks, how many no check verified. */
+  unverified: number;
   aborted: number;
   failed: number;
   attempts: number;

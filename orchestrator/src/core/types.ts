@@ -26,7 +26,9 @@ export const TaskSchema = z.object({
     .transform((files) => [...new Set(files)]),
   /** package.json scripts that verify this task, instead of the config's (e.g. add "test"). */
   verify: z.array(z.string().trim().min(1, "script name must not be empty")).min(1).optional(),
-});
+})
+  // A typo ("verfy") must not run the task with the defaults it meant to replace.
+  .strict();
 export type Task = z.infer<typeof TaskSchema>;
 
 /** The numbers every stage reads its limits from, rather than from literals (seeded by DEFAULT_LIMITS). */

@@ -12,7 +12,7 @@ import { totalsOf, type ResultFile, type TaskResult } from "./results.ts";
 import type { TierLimiter, WorkspaceGate } from "../concurrency/types.ts";
 import { emit } from "../core/telemetry.ts";
 import type { Task, Tier } from "../core/types.ts";
-import { resolveInside } from "../workspace/owned-files.ts";
+import { prepareTasks } from "./preflight.ts";
 
 export interface BatchOptions {
   tasks: readonly Task[];
@@ -21,6 +21,8 @@ export interface BatchOptions {
   runId: string;
   dryRun?: boolean;
   keepFailed?: boolean;
+  /** Run without verification; each task is then marked unverified. */
+  noChecks?: boolean;
   deps: {
     client: ModelClient;
     limiter: TierLimiter;
@@ -42,21 +44,19 @@ export interface BatchRun {
 
 export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   const { config, deps } = options;
-  // Every task's paths are checked first: a bad path refuses the run before any model call.
-  for (const task of options.tasks) for (const file of task.filesOwned) await resolveInside(options.workspace, file);
+  const prepared = await prepareTasks(options.tasks, options.workspace, config, { noChecks: options.noChecks, bunPath: deps.bunPath });
 
   const startedAt = new Date();
   const wall = performance.now();
   const ids = options.tasks.map(() => (deps.newTaskId ?? randomUUID)());
   const settled = await Promise.allSettled(
-    options.tasks.map((task, i) =>
+    prepared.map(({ task, checks }, i) =>
       runTask({
         task,
         workspace: options.workspace,
         limits: config.limits,
         strict: config.verify.strict,
-        verifyScripts: task.verify ?? config.verify.scripts,
-        verifyTimeouts: config.verify.timeouts,
+        checks,
         dryRun: options.dryRun,
         keepFailed: options.keepFailed,
         deps: {
@@ -67,7 +67,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
           signal: deps.signal,
-          bunPath: deps.bunPath,
           runner: deps.runner,
           onPhase: (phase, info) => deps.onPhase?.(ids[i]!, { ...info, phase }),
         },
@@ -83,7 +82,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
     task: options.tasks[i]!,
     outcome: (s as PromiseFulfilledResult<TaskOutcome>).value,
   }));
-  const tasks = outcomes.map(({ taskId, task, outcome }) => toTaskResult(taskId, task, outcome));
+  const tasks = outcomes.map(({ taskId, task, outcome }, i) => toTaskResult(taskId, task, outcome, prepared[i]!.verified));
   const wallMs = Math.round(performance.now() - wall);
   const result: ResultFile = {
     version: 1,
@@ -100,6 +99,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
     event: "run_summary",
     tasks: t.tasks,
     done: t.complete,
+    unverified: t.unverified,
     aborted: t.aborted,
     failed: t.failed,
     attempts: t.attempts,
@@ -111,12 +111,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   return { outcomes, result };
 }
 
-function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome): TaskResult {
+function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, verified: boolean): TaskResult {
   return {
     taskId,
     description: task.description,
     filesOwned: task.filesOwned,
     status: outcome.status,
+    verified,
     attempts: outcome.attempts,
     attemptsByTier: outcome.attemptsByTier,
     finalTier: outcome.finalTier,

@@ -14,6 +14,8 @@ export const TaskResultSchema = z.object({
   description: z.string(),
   filesOwned: z.array(z.string()),
   status: z.enum(TASK_STATUSES),
+  /** False when the task ran without any check (--no-checks, or verify.scripts: []). */
+  verified: z.boolean(),
   attempts: z.number().int().min(0),
   attemptsByTier: PerTier(z.number().int().min(0)),
   finalTier: TierSchema,
@@ -37,6 +39,8 @@ export const ResultFileSchema = z.object({
   totals: z.object({
     tasks: z.number().int(),
     complete: z.number().int(),
+    /** Complete tasks that no check verified. */
+    unverified: z.number().int(),
     aborted: z.number().int(),
     failed: z.number().int(),
     attempts: z.number().int(),
@@ -66,6 +70,7 @@ export function totalsOf(tasks: readonly TaskResult[], wallMs: number): ResultFi
   return {
     tasks: tasks.length,
     complete: tasks.filter((t) => OUTCOMES[t.status].tally === "complete").length,
+    unverified: tasks.filter((t) => OUTCOMES[t.status].tally === "complete" && !t.verified).length,
     aborted: tasks.filter((t) => OUTCOMES[t.status].tally === "aborted").length,
     failed: tasks.filter((t) => OUTCOMES[t.status].tally === "failed").length,
     attempts: tasks.reduce((n, t) => n + t.attempts, 0),
@@ -88,13 +93,13 @@ export async function writeResultFile(file: string, result: ResultFile): Promise
 export function renderStepSummary(result: ResultFile): string {
   const t = result.totals;
   const lines = [
-    `### smol-coder: ${t.complete} of ${t.tasks} task${t.tasks === 1 ? "" : "s"} complete${result.dryRun ? " (dry run)" : ""}`,
+    `### smol-coder: ${t.complete} of ${t.tasks} task${t.tasks === 1 ? "" : "s"} complete${t.unverified > 0 ? ` (${t.unverified} unverified)` : ""}${result.dryRun ? " (dry run)" : ""}`,
     "",
     "| task | status | attempts | final tier | tokens | files |",
     "| --- | --- | ---: | --- | ---: | --- |",
     ...result.tasks.map(
       (task) =>
-        `| ${escapeCell(shorten(task.description, 60))} | ${task.status} | ${task.attempts} | ${task.finalTier} | ${task.tokens.total} | ${escapeCell(task.filesChanged.join(", ") || "-")} |`,
+        `| ${escapeCell(shorten(task.description, 60))} | ${statusCell(task)} | ${task.attempts} | ${task.finalTier} | ${task.tokens.total} | ${escapeCell(task.filesChanged.join(", ") || "-")} |`,
     ),
     "",
     `Attempts by tier: fast ${t.attemptsByTier.fast}, deep ${t.attemptsByTier.deep}, reviewer ${t.attemptsByTier.reviewer}. ` +
@@ -106,6 +111,11 @@ export function renderStepSummary(result: ResultFile): string {
 
 export async function appendStepSummary(file: string, result: ResultFile): Promise<void> {
   await appendFile(file, renderStepSummary(result));
+}
+
+/** "complete (unverified)" for a task no check looked at: a reader must not take it for a checked one. */
+function statusCell(task: TaskResult): string {
+  return task.status === "complete" && !task.verified ? "complete (unverified)" : task.status;
 }
 
 function shorten(text: string, max: number): string {

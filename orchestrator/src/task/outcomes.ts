@@ -19,7 +19,7 @@ export interface TaskSummary {
 export type UnavailableReason = "unreachable" | "auth" | "unknown_model";
 
 export type TaskOutcome =
-  | ({ status: "complete"; files: string[]; diff: string } & TaskSummary)
+  | ({ status: "complete"; files: string[]; diff: string; /** False when no check ran (--no-checks). */ verified: boolean } & TaskSummary)
   | ({ status: "aborted"; lastErrors: string[]; reason: string; diff: string | null } & TaskSummary)
   | ({ status: "unavailable"; reason: UnavailableReason; message: string; model: string } & TaskSummary)
   | ({ status: "too_large"; message: string } & TaskSummary)

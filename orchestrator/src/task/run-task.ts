@@ -12,7 +12,7 @@ import { executeAttempt } from "../executor/attempt.ts";
 import type { PreviousAttempt } from "../executor/prompt.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { CommandRunner } from "../verify/process.ts";
-import { planChecks } from "../verify/plan.ts";
+import type { CheckPlan } from "../verify/plan.ts";
 import { runChecks, type VerifyRun } from "../verify/run.ts";
 import { openOwnedFiles, type OwnedFiles } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
@@ -30,8 +30,8 @@ export interface RunTaskOptions {
   limits: Limits;
   /** Judge every failure, even ones the workspace had before the task. */
   strict?: boolean;
-  verifyScripts?: readonly string[];
-  verifyTimeouts?: Record<string, number>;
+  /** The checks that judge each attempt (run/preflight.ts plans them); none means unverified. */
+  checks: CheckPlan;
   /** Run the whole loop, then put the files back; the outcome still carries the diff. */
   dryRun?: boolean;
   /** On abort, leave the last applied attempt in place for inspection. */
@@ -39,7 +39,6 @@ export interface RunTaskOptions {
   deps: ExecutorDeps & {
     runner?: CommandRunner;
     now?: () => number;
-    bunPath?: string;
     gate?: WorkspaceGate;
     baselineCache?: BaselineCache;
     onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
@@ -113,13 +112,7 @@ class TaskRun {
 
   /** Plans the checks and takes the baseline they are judged against. */
   private async prepareVerification(): Promise<Verification> {
-    const { deps, limits } = this.options;
-    const plan = await planChecks(this.owned.root, {
-      scripts: this.options.verifyScripts,
-      timeoutMs: limits.verifyTimeoutMs,
-      timeouts: this.options.verifyTimeouts,
-      bunPath: deps.bunPath,
-    });
+    const { deps, checks: plan } = this.options;
     for (const s of plan.skipped) emit(this.log, { event: "verification_skipped", attempt: 0, ...s });
     const run = (): Promise<VerifyRun> => runChecks(this.owned.root, plan, { runner: deps.runner, signal: deps.signal });
     const baseline = await takeBaseline({
@@ -205,9 +198,10 @@ class TaskRun {
     if (result.kind === "interrupted") return { end: await this.interrupted() };
     if (result.kind === "passed") {
       this.tally.record({ attempt, tier, outcome: "verification_pass", diff: plan.diff, errors: [] });
-      emit(this.log, { event: "task_complete", ...this.tally.closing(this.tier), files: result.files });
+      const verified = this.options.checks.checks.length > 0;
+      emit(this.log, { event: "task_complete", ...this.tally.closing(this.tier), files: result.files, verified });
       deps.onPhase?.("done", { tier, attempt });
-      return { end: { status: "complete", files: result.files, diff: plan.diff, ...this.tally.summary(this.tier) } };
+      return { end: { status: "complete", files: result.files, diff: plan.diff, verified, ...this.tally.summary(this.tier) } };
     }
     return { record: { attempt, tier, outcome: "verification_fail", diff: plan.diff, errors: result.errors }, previous: result.previous };
   }

@@ -7,7 +7,7 @@ import { ResultFileSchema } from "../../src/run/results.ts";
 import { ORCHESTRATOR_DIR } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { diffReply, unifiedDiff } from "../../testing/replies.ts";
-import { createWorkspace } from "../../testing/workspace.ts";
+import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
 
 const REPO = path.resolve(ORCHESTRATOR_DIR, "..");
 
@@ -23,7 +23,7 @@ test("action.yml passes its inputs to action/run.sh and exposes status and resul
 
 test("action/run.sh runs a task, writes the outputs and never prints the key", async () => {
   await using server = await startModelServer({ apiKey: "s3cret-key-value" });
-  await using ws = await createWorkspace({ template: "empty" });
+  await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
   server.enqueue("fast-coder", reply.text(diffReply(unifiedDiff("hello.txt", null, "hi\n"))));
   const temp = await mkdtemp(path.join(os.tmpdir(), "smol-action-"));
   try {

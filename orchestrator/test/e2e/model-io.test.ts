@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { runCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { diffReply, unifiedDiff } from "../../testing/replies.ts";
-import { createWorkspace } from "../../testing/workspace.ts";
+import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
 
 const task = JSON.stringify({ description: "create notes.txt", filesOwned: ["notes.txt"] });
 const good = reply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n")));
@@ -11,7 +11,7 @@ const good = reply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n")));
 describe("exit 3 for a proxy that cannot serve us", () => {
   test("401: the message is about LITELLM_API_KEY", async () => {
     await using server = await startModelServer({ apiKey: "the-real-key" });
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url, LITELLM_API_KEY: "wrong" } });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain("LITELLM_API_KEY");
@@ -21,7 +21,7 @@ describe("exit 3 for a proxy that cannot serve us", () => {
 
   test("an unknown model: the message names it and the config file to fix", async () => {
     await using server = await startModelServer({ models: ["deep-coder", "reviewer"] });
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url } });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain('"fast-coder"');
@@ -38,6 +38,7 @@ describe("context budget", () => {
         "big.ts": "export const line = 'a fairly long line of TypeScript source code';\n".repeat(400),
         "smol-coder.config.json": JSON.stringify({ tiers: { fast: { contextWindow: 4096, maxTokens: 1024 } } }),
       },
+      scripts: PASSING_CHECK,
     });
     const r = await runCli({
       args: ["--workspace", ws.dir],
@@ -53,7 +54,7 @@ describe("context budget", () => {
 
   test("a server that reports far fewer prompt tokens than were sent is warned about", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({ template: "empty", files: { "notes.txt": "x\n".repeat(300) } });
+    await using ws = await createWorkspace({ template: "empty", files: { "notes.txt": "x\n".repeat(300) }, scripts: PASSING_CHECK });
     server.enqueue("fast-coder", reply.text(diffReply(unifiedDiff("notes.txt", "x\n".repeat(300), "y\n" + "x\n".repeat(299)))).usage(20, 10));
     const r = await runCli({
       args: ["--workspace", ws.dir],
@@ -70,7 +71,7 @@ describe("context budget", () => {
 describe("tokens", () => {
   test("task_complete's totals per tier match the server's usage", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     server.enqueue("fast-coder", reply.text("I cannot do that.").usage(300, 7), reply.text("still no").usage(310, 3));
     server.enqueue("deep-coder", reply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n"))).usage(420, 40));
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url } });
@@ -88,7 +89,7 @@ describe("tokens", () => {
 
   test("a 500 then a success completes without using an attempt", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     server.enqueue("fast-coder", reply.error(500, "upstream hiccup"), good);
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url } });
     expect(r.exitCode).toBe(0);
@@ -98,7 +99,7 @@ describe("tokens", () => {
 
   test("a model that never answers is bounded by MODEL_TIMEOUT_MS and counts as a failed attempt", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     server.enqueue("fast-coder", reply.hang(), good);
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url, MODEL_TIMEOUT_MS: "700" } });
     expect(r.exitCode).toBe(0);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { runCli, startCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { diffReply, unifiedDiff } from "../../testing/replies.ts";
-import { createWorkspace } from "../../testing/workspace.ts";
+import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
 
 async function tempStateDir(): Promise<AsyncDisposable & { dir: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "smol-state-"));
@@ -17,7 +17,7 @@ describe("tier limits across processes", () => {
   test("12 processes started at once never have more than 4 fast requests in flight", async () => {
     await using server = await startModelServer();
     await using state = await tempStateDir();
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     // Each reply is held until 4 requests are in flight: 12 tasks make exactly three full rounds,
     // so the limit is reached every round, and a broken limit would show as more than 4.
     server.onRequest((req) => {
@@ -52,6 +52,7 @@ describe("tier limits across processes", () => {
     await using ws = await createWorkspace({
       template: "empty",
       files: { "smol-coder.config.json": JSON.stringify({ tiers: { fast: { concurrency: 1 } } }) },
+      scripts: PASSING_CHECK,
     });
     server.enqueue("fast-coder", reply.hang(), reply.text(diffReply(unifiedDiff("b.txt", null, "b\n"))));
     const env = { LITELLM_URL: server.url, SMOL_STATE_DIR: state.dir };
@@ -113,7 +114,7 @@ describe("batch", () => {
   test("one process runs a JSON array of tasks; each keeps its taskId; the summary counts them", async () => {
     await using server = await startModelServer();
     await using state = await tempStateDir();
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     server.onRequest((req) => {
       const file = /create (\S+)/.exec(req.messages.at(-1)!.content)?.[1];
       return file ? reply.text(diffReply(unifiedDiff(file, null, "ok\n"))).usage(100, 10) : reply.text("no idea").usage(50, 5);
@@ -148,7 +149,7 @@ describe("batch", () => {
 
   test("JSON lines work too, and an invalid task anywhere refuses the whole batch with exit 2", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     const lines = [JSON.stringify({ description: "a", filesOwned: ["a.txt"] }), JSON.stringify({ description: "b", filesOwned: ["/abs"] })].join("\n");
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: lines, env: { LITELLM_URL: server.url } });
     expect(r.exitCode).toBe(2);

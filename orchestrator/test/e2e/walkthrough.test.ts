@@ -7,7 +7,7 @@ import path from "node:path";
 import { eventNames, ORCHESTRATOR_DIR, runCli, startCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "../../testing/replies.ts";
-import { createWorkspace } from "../../testing/workspace.ts";
+import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
 
 const CARD = "src/components/Card.tsx";
 const cardTask = {
@@ -85,7 +85,7 @@ describe("the seed's walkthroughs", () => {
 
 test("piped through pino-pretty, as the seed's README does, the events read as the seed shows them", async () => {
   await using server = await startModelServer();
-  await using ws = await createWorkspace({ template: "empty" });
+  await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
   server.enqueue("fast-coder", reply.text(diffReply(unifiedDiff("notes.txt", null, "hi\n"))));
   const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify({ description: "notes", filesOwned: ["notes.txt"] }), env: env(server.url) });
   expect(r.exitCode).toBe(0);
@@ -114,7 +114,7 @@ describe("bad input is refused with exit 2 before any model call", () => {
   for (const [name, task, message] of cases) {
     test(name, async () => {
       await using server = await startModelServer();
-      await using ws = await createWorkspace({ template: "empty" });
+      await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
       const r = await runCli({
         args: ["--workspace", ws.dir],
         stdin: typeof task === "string" ? task : JSON.stringify(task),
@@ -207,7 +207,7 @@ describe("model server problems", () => {
     const server = await startModelServer();
     const url = server.url;
     await server.stop();
-    await using ws = await createWorkspace({ template: "empty" });
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     const before = await ws.snapshot();
     const task = { description: "x", filesOwned: ["a.txt"] };
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(task), env: env(url, { MODEL_MAX_RETRIES: "1" }) });

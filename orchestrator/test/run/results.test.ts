@@ -7,7 +7,7 @@ import { renderStepSummary, ResultFileSchema } from "../../src/run/results.ts";
 import { runCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { diffReply, unifiedDiff } from "../../testing/replies.ts";
-import { createWorkspace } from "../../testing/workspace.ts";
+import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
 
 const tasks = [
   { description: "create a.txt", filesOwned: ["a.txt"] },
@@ -25,7 +25,7 @@ function script(server: Awaited<ReturnType<typeof startModelServer>>) {
 describe("--result-file and GITHUB_STEP_SUMMARY", () => {
   test("the result file validates against its schema and carries each task's outcome and the totals", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({ template: "empty", files: { "keep.txt": "kept\n" } });
+    await using ws = await createWorkspace({ template: "empty", files: { "keep.txt": "kept\n" }, scripts: PASSING_CHECK });
     script(server);
     const resultFile = path.join(ws.dir, "out", "result.json");
     const summary = path.join(ws.dir, "summary.md");
@@ -50,7 +50,7 @@ describe("--result-file and GITHUB_STEP_SUMMARY", () => {
 
   test("no step summary without the env var", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({ template: "empty", files: { "keep.txt": "kept\n" } });
+    await using ws = await createWorkspace({ template: "empty", files: { "keep.txt": "kept\n" }, scripts: PASSING_CHECK });
     script(server);
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(tasks[0]), env: { LITELLM_URL: server.url } });
     expect(r.exitCode).toBe(0);
@@ -100,7 +100,7 @@ describe("config file", () => {
 
   test("--config PATH is used, and a model name from it reaches the server", async () => {
     await using server = await startModelServer({ models: ["qwen2.5-coder:7b-instruct", "deep-coder", "reviewer"] });
-    await using ws = await createWorkspace({ template: "empty", files: { "cfg.json": JSON.stringify({ tiers: { fast: { model: "qwen2.5-coder:7b-instruct", temperature: 0.5 } } }) } });
+    await using ws = await createWorkspace({ template: "empty", files: { "cfg.json": JSON.stringify({ tiers: { fast: { model: "qwen2.5-coder:7b-instruct", temperature: 0.5 } } }) }, scripts: PASSING_CHECK });
     server.enqueue("*", reply.text(diffReply(unifiedDiff("a.txt", null, "A\n"))));
     const r = await runCli({ args: ["--workspace", ws.dir, "--config", path.join(ws.dir, "cfg.json")], stdin: JSON.stringify(tasks[0]), env: { LITELLM_URL: server.url } });
     expect(r.exitCode).toBe(0);
@@ -124,6 +124,7 @@ test("renderStepSummary escapes pipes in descriptions", () => {
         description: "a | b",
         filesOwned: ["x"],
         status: "aborted",
+        verified: true,
         attempts: 5,
         attemptsByTier: { fast: 2, deep: 2, reviewer: 1 },
         finalTier: "reviewer",
@@ -135,7 +136,7 @@ test("renderStepSummary escapes pipes in descriptions", () => {
         message: "x",
       },
     ],
-    totals: { tasks: 1, complete: 0, aborted: 1, failed: 0, attempts: 5, attemptsByTier: { fast: 2, deep: 2, reviewer: 1 }, tokens: t, tokensByTier: { fast: t, deep: t, reviewer: t }, wallMs: 1 },
+    totals: { tasks: 1, complete: 0, unverified: 0, aborted: 1, failed: 0, attempts: 5, attemptsByTier: { fast: 2, deep: 2, reviewer: 1 }, tokens: t, tokensByTier: { fast: t, deep: t, reviewer: t }, wallMs: 1 },
   });
   expect(md).toContain("| a \\| b | aborted | 5 | reviewer | 0 | - |");
 });

@@ -50,7 +50,7 @@ describe("one attempt", () => {
     ]);
     expect(theEvent(run.events, "model_call_complete")).toMatchObject({ tokens: 847, promptTokens: 812, completionTokens: 35 });
     expect(theEvent(run.events, "patch_applied")).toMatchObject({ linesChanged: CARD_TSX.split("\n").length - 1, files: [CARD] });
-    expect(theEvent(run.events, "task_complete")).toMatchObject({ totalAttempts: 1, finalTier: "fast", tokens: { prompt: 812, completion: 35, total: 847 } });
+    expect(theEvent(run.events, "task_complete")).toMatchObject({ totalAttempts: 1, finalTier: "fast", tokens: { prompt: 812, completion: 35, total: 847 }, verified: true });
     expect(await run.ws.read(CARD)).toBe(CARD_TSX);
     expect(run.model.prompt(0)).toContain("(new file");
     // Baseline, then the attempt: each check ran twice.
@@ -146,6 +146,16 @@ describe("abort", () => {
     expect(run.outcome.status === "aborted" && run.outcome.diff).toContain("const width: number = 'wide'");
     expect(await run.ws.read(CARD)).toBe(CARD_WITH_TYPE_ERRORS);
   });
+});
+
+test("with no checks at all (--no-checks), the task completes unverified and says so", async () => {
+  const model = createMemoryModel();
+  model.enqueue("fast-coder", memoryReply.text(diffReply(unifiedDiff(CARD, null, CARD_TSX))));
+  await using run = await runLoop({ task: cardTask, model, noChecks: true });
+  expect(run.outcome).toMatchObject({ status: "complete", verified: false });
+  expect(theEvent(run.events, "task_complete").verified).toBe(false);
+  expect(eventsNamed(run.events, "verification_baseline")).toHaveLength(0);
+  expect(run.checks.calls).toEqual([]);
 });
 
 describe("routing", () => {

@@ -1,0 +1,87 @@
+// Refusals before anything runs: a task that nothing would check is not run unless the user
+// asked for it unverified.
+import { describe, expect, test } from "bun:test";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { DEFAULT_LIMITS, DEFAULT_VERIFY_SCRIPTS } from "../../src/core/defaults.ts";
+import { InputError } from "../../src/core/errors.ts";
+import { TaskSchema, type Task } from "../../src/core/types.ts";
+import { prepareTasks } from "../../src/run/preflight.ts";
+import { createWorkspace } from "../../testing/workspace.ts";
+
+const task = TaskSchema.parse({ description: "create a.txt", filesOwned: ["a.txt"] });
+const config = (scripts: readonly string[] = DEFAULT_VERIFY_SCRIPTS) => ({ verify: { scripts: [...scripts], timeouts: {}, strict: false }, limits: DEFAULT_LIMITS, source: null });
+
+async function refusal(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return (err as Error).message;
+  }
+  throw new Error("not refused");
+}
+
+describe("a workspace nothing would check", () => {
+  test("no package.json: refused, saying what to add and how to opt out", async () => {
+    await using ws = await createWorkspace({ template: "empty" });
+    await rm(path.join(ws.dir, "package.json"));
+    const message = await refusal(() => prepareTasks([task], ws.dir, config()));
+    expect(message).toContain("has no package.json");
+    expect(message).toContain('"typecheck": "tsc --noEmit"');
+    expect(message).toContain("--no-checks");
+  });
+
+  test("a package.json with none of the configured scripts: refused, naming them and verify.scripts", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { test: "bun test" } });
+    const message = await refusal(() => prepareTasks([task], ws.dir, config()));
+    expect(message).toContain('defines none of the scripts "typecheck", "lint", "build"');
+    expect(message).toContain("verify.scripts in smol-coder.config.json");
+  });
+
+  test("some of them is enough: the missing ones are skipped and the task is verified", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" } });
+    const [prepared] = await prepareTasks([task], ws.dir, config());
+    expect(prepared!.verified).toBe(true);
+    expect(prepared!.checks.checks.map((c) => c.name)).toEqual(["typecheck"]);
+    expect(prepared!.checks.skipped.map((s) => s.check)).toEqual(["lint", "build"]);
+  });
+
+  test("--no-checks, or an explicit empty verify.scripts, runs the task unverified", async () => {
+    await using ws = await createWorkspace({ template: "empty" });
+    const [flagged] = await prepareTasks([task], ws.dir, config(), { noChecks: true });
+    expect(flagged!.verified).toBe(false);
+    expect(flagged!.checks.checks).toEqual([]);
+    const [empty] = await prepareTasks([task], ws.dir, config([]));
+    expect(empty!.verified).toBe(false);
+  });
+
+  test("--no-checks runs no check even where the workspace has them", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" } });
+    const [prepared] = await prepareTasks([task], ws.dir, config(), { noChecks: true });
+    expect(prepared!.checks.checks).toEqual([]);
+    expect(prepared!.verified).toBe(false);
+  });
+});
+
+describe("a task's own verify list", () => {
+  test("naming a script package.json lacks is refused, naming the task and the script", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" } });
+    const withTest: Task = { ...task, verify: ["typecheck", "test"] };
+    const message = await refusal(() => prepareTasks([task, withTest], ws.dir, config()));
+    expect(message).toContain('task 2 asks to be verified by "test"');
+    expect(message).toContain("package.json");
+  });
+
+  test("whose scripts all exist is planned as given", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true", test: "true" } });
+    const [prepared] = await prepareTasks([{ ...task, verify: ["test"] }], ws.dir, config());
+    expect(prepared!.checks.checks.map((c) => c.name)).toEqual(["test"]);
+  });
+});
+
+test("an unknown key in a task is refused, not ignored", () => {
+  const result = TaskSchema.safeParse({ description: "x", filesOwned: ["a.ts"], verfy: ["test"] });
+  expect(result.success).toBe(false);
+  expect(JSON.stringify(result.error?.issues)).toContain("verfy");
+});
