@@ -72,7 +72,7 @@ export async function benchProject(project: Project, runs: number, quiet: QuietW
   const tsFiles = (await listTs(path.join(ws.dir, "src"))).filter((f) => !f.endsWith(".d.ts"));
   let lines = 0;
   for (const f of tsFiles) lines += countLines(await readFile(path.join(ws.dir, "src", f), "utf8"));
-  let plan = await planChecks(ws.dir, { timeoutMs: CHECK_TIMEOUT_MS, bunPath: process.execPath });
+  let plan = await planChecks(ws.dir, { timeoutFor: () => CHECK_TIMEOUT_MS, bunPath: process.execPath });
   if (plan.skipped.length > 0) console.error(`  skipped: ${plan.skipped.map((s) => `${s.check} (${s.reason})`).join(", ")}`);
   const checks = plan.checks.map((c) => c.name);
   console.error(`${project.name}: ${tsFiles.length} .ts files, checks ${checks.join(", ")} via ${plan.packageManager}`);

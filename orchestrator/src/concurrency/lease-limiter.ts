@@ -8,8 +8,6 @@ import type { LeaseStore, QueueInfo, TierLimiter } from "./types.ts";
 export function createLeaseLimiter(store: LeaseStore, concurrency: Record<Tier, number>): TierLimiter {
   const local = createTierLimiter(concurrency);
   return {
-    activeCount: local.activeCount,
-    pendingCount: local.pendingCount,
     run(tier, fn, observer) {
       const asked = performance.now();
       let queued = false;

@@ -21,7 +21,5 @@ export function createTierLimiter(concurrency: Record<Tier, number>): TierLimite
         return fn();
       });
     },
-    activeCount: (tier) => limits[tier].activeCount,
-    pendingCount: (tier) => limits[tier].pendingCount,
   };
 }

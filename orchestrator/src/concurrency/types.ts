@@ -22,8 +22,6 @@ export interface SlotObserver {
 
 export interface TierLimiter {
   run<T>(tier: Tier, fn: () => Promise<T>, observer?: SlotObserver): Promise<T>;
-  activeCount(tier: Tier): number;
-  pendingCount(tier: Tier): number;
 }
 
 /**

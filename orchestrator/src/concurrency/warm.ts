@@ -53,8 +53,6 @@ export function createWarmLimiter(inner: TierLimiter, options: WarmOptions): Tie
   }
 
   return {
-    activeCount: inner.activeCount,
-    pendingCount: inner.pendingCount,
     async run(tier, fn, observer) {
       await admit(tier, observer);
       // Counted as busy from here, so later calls of the same tier are warm and go straight on.

@@ -22,7 +22,7 @@ export interface ResolvedConfig {
   tiers: Record<Tier, TierSettings>;
   /** verifyTimeoutMs is the default per-script timeout; concurrency mirrors tiers[t].concurrency. */
   limits: Limits;
-  /** timeouts holds only per-script overrides; use scriptTimeoutMs() to get a script's timeout. */
+  /** timeouts holds only per-script overrides; scriptTimeoutMs() gives a script's timeout. */
   verify: { scripts: string[]; timeouts: Record<string, number>; strict: boolean };
   /** dir: null means the caller's default log folder. A dir from the file is absolute (resolved against the file's folder). */
   logs: { dir: string | null; keep: number };

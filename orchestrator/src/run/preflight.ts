@@ -2,7 +2,7 @@
 // or writes a file: a bad path in task 7 must not leave tasks 1 to 6 half done. Each task also
 // gets its check plan here, and a task that nothing would check is refused unless the user
 // said they want it unverified.
-import type { ResolvedConfig } from "../core/config.ts";
+import { scriptTimeoutMs, type ResolvedConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import type { Task } from "../core/types.ts";
 import { planChecks, type CheckPlan } from "../verify/plan.ts";
@@ -31,7 +31,7 @@ export async function prepareTasks(
   const prepared: PreparedTask[] = [];
   for (const [i, task] of tasks.entries()) {
     const scripts = options.noChecks ? [] : (task.verify ?? config.verify.scripts);
-    const checks = await planChecks(workspace, { scripts, timeoutMs: config.limits.verifyTimeoutMs, timeouts: config.verify.timeouts, bunPath: options.bunPath });
+    const checks = await planChecks(workspace, { scripts, timeoutFor: (script) => scriptTimeoutMs(config, script), bunPath: options.bunPath });
     const which = tasks.length === 1 ? "the task" : `task ${i + 1}`;
     const problem = task.verify ? missingTaskScripts(checks, which) : noChecksLeft(checks, scripts, workspace, config.source);
     if (problem && !options.noChecks) throw new InputError(problem);

@@ -40,9 +40,8 @@ function detectPackageManager(workspace: string): PackageManager {
 
 export interface PlanOptions {
   scripts?: readonly string[];
-  timeoutMs: number;
-  /** Per-script timeouts that override timeoutMs. */
-  timeouts?: Record<string, number>;
+  /** Each script's timeout (core/config.ts scriptTimeoutMs resolves the config's). */
+  timeoutFor: (script: string) => number;
   /** Path of the bun binary, so `bun run` works even when bun is not on PATH. */
   bunPath?: string;
 }
@@ -63,7 +62,7 @@ export async function planChecks(workspace: string, options: PlanOptions): Promi
     checks.push({
       name,
       ...scriptCommand(pm, name, options.bunPath, yarnBerry),
-      timeoutMs: options.timeouts?.[name] ?? options.timeoutMs,
+      timeoutMs: options.timeoutFor(name),
       after: [],
       priority: "normal",
     });
@@ -80,16 +79,14 @@ export async function planChecks(workspace: string, options: PlanOptions): Promi
  * cores than checks, a fair scheduler slows the slowest check down as much as the others, so
  * the wall time grows past it. Running every other check at a lower priority keeps the slowest
  * one on a core of its own, and the others share what is left: the wall time stays close to the
- * slowest check alone. Without `durations` the typecheck is taken as the slowest, which it is in
- * most TypeScript projects. The durations must come from checks run alone: in a prioritized
- * parallel run the niced checks look slower than they are, and re-choosing from such a run
- * would flip the choice back and forth.
+ * slowest check alone. The typecheck is taken as the slowest, which it is in most TypeScript
+ * projects. (Choosing by measured durations was tried: they must come from checks run alone,
+ * since in a prioritized parallel run the niced checks look slower than they are and the choice
+ * flips back and forth; a sequential baseline to measure them costs more than it saves.)
  */
-export function prioritize(checks: CheckSpec[], durations?: ReadonlyMap<string, number>): CheckSpec[] {
+export function prioritize(checks: CheckSpec[]): CheckSpec[] {
   if (checks.length < 2) return checks.map((c) => ({ ...c, priority: "normal" }));
-  const slowest = durations?.size
-    ? [...checks].sort((a, b) => (durations.get(b.name) ?? 0) - (durations.get(a.name) ?? 0))[0]!.name
-    : (checks.find((c) => c.name === "typecheck") ?? checks[0]!).name;
+  const slowest = (checks.find((c) => c.name === "typecheck") ?? checks[0]!).name;
   return checks.map((c) => ({ ...c, priority: c.name === slowest ? "normal" : "low" }));
 }
 

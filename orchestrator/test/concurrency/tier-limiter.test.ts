@@ -15,12 +15,13 @@ test("the tier limiter never runs more than the tier's limit at once, and tiers 
         resolve();
       });
     });
-  const all = Array.from({ length: 5 }, () => limiter.run("fast", job));
+  const queued: number[] = [];
+  const all = Array.from({ length: 5 }, () => limiter.run("fast", job, { onQueued: (info) => queued.push(info.position) }));
   const deep = limiter.run("deep", async () => "deep ran");
   expect(await deep).toBe("deep ran"); // not blocked behind the busy fast tier
-  expect(limiter.activeCount("fast")).toBe(2);
-  expect(limiter.pendingCount("fast")).toBe(3);
-  while (gates.length > 0 || limiter.activeCount("fast") > 0) {
+  expect(running).toBe(2);
+  expect(queued).toEqual([1, 2, 3]);
+  while (gates.length > 0 || running > 0) {
     const open = gates.shift();
     if (open) open();
     await Promise.resolve();

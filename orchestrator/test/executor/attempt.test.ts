@@ -61,8 +61,6 @@ describe("getting the model client ready while queued", () => {
   // A limiter that reports the given queue positions, then runs the call.
   function queuedAt(positions: number[], limit: number): TierLimiter {
     return {
-      activeCount: () => limit,
-      pendingCount: () => positions.length,
       async run(_tier, fn, observer) {
         for (const position of positions) observer?.onQueued?.({ position, holders: limit, limit });
         return fn();

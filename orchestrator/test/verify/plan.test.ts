@@ -4,7 +4,7 @@ import { runChecks } from "../../src/verify/run.ts";
 import { createWorkspace } from "../../testing/workspace.ts";
 
 async function plan(dir: string, timeoutMs = 10_000): Promise<CheckPlan> {
-  return planChecks(dir, { timeoutMs, bunPath: process.execPath });
+  return planChecks(dir, { timeoutFor: () => timeoutMs, bunPath: process.execPath });
 }
 
 describe("planChecks", () => {
@@ -58,13 +58,12 @@ describe("package manager detection", () => {
 describe("prioritize", () => {
   const spec = (name: string) => ({ name, command: "bun", args: ["run", name], timeoutMs: 1, after: [], priority: "normal" as const });
   const three = [spec("typecheck"), spec("lint"), spec("build")];
-  const cases: Array<[string, ReturnType<typeof spec>[], Map<string, number> | undefined, string[]]> = [
-    ["one check keeps normal priority", [spec("lint")], undefined, ["normal"]],
-    ["without timings the typecheck is taken as the slowest", three, undefined, ["normal", "low", "low"]],
-    ["with timings the slowest gets the core", three, new Map([["typecheck", 900], ["lint", 2_400], ["build", 300]]), ["low", "normal", "low"]],
-    ["no typecheck and no timings: the first check", [spec("lint"), spec("build")], undefined, ["normal", "low"]],
+  const cases: Array<[string, ReturnType<typeof spec>[], string[]]> = [
+    ["one check keeps normal priority", [spec("lint")], ["normal"]],
+    ["the typecheck is taken as the slowest", three, ["normal", "low", "low"]],
+    ["no typecheck: the first check", [spec("lint"), spec("build")], ["normal", "low"]],
   ];
-  for (const [name, checks, durations, expected] of cases) {
-    test(name, () => expect(prioritize(checks, durations).map((c) => c.priority)).toEqual(expected as Array<"normal" | "low">));
+  for (const [name, checks, expected] of cases) {
+    test(name, () => expect(prioritize(checks).map((c) => c.priority)).toEqual(expected as Array<"normal" | "low">));
   }
 });

@@ -4,7 +4,7 @@ import { runChecks } from "../../src/verify/run.ts";
 import { createWorkspace } from "../../testing/workspace.ts";
 
 async function plan(dir: string, timeoutMs = 10_000): Promise<CheckPlan> {
-  return planChecks(dir, { timeoutMs, bunPath: process.execPath });
+  return planChecks(dir, { timeoutFor: () => timeoutMs, bunPath: process.execPath });
 }
 
 describe("runChecks on real processes", () => {
