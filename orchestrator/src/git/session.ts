@@ -97,7 +97,7 @@ export async function openGitSession(options: GitSessionOptions): Promise<Sessio
     release();
     return opened;
   }
-  const inWorktree = path.join(opened.worktree.dir, repo.prefix);
+  const inWorktree = path.resolve(opened.worktree.dir, repo.prefix);
   return { ok: true, session: committingSession(git, options, repo, inWorktree, target, opened.worktree, release) };
 }
 
@@ -130,13 +130,15 @@ function committingSession(
     baseCommit: worktree?.base ?? repo.head,
     checkedOut: branch,
     async checkOwnedFiles(files) {
+      const leftOut = worktree ? await userChanges(git, options.workspace, repo.prefix, files) : [];
+      // A dry run commits nothing, so nothing about the files stands in its way.
+      if (mode.dryRun) return { ok: true, leftOut };
       const status = await ownedStatus(git, workspace, repo.prefix, files);
       if (!status.ok) return { ok: false, message: `cannot read git status: ${status.message}` };
       if (status.ignored.length > 0) {
         return { ok: false, message: `${list(status.ignored)} ${status.ignored.length === 1 ? "is" : "are"} ignored by git (.gitignore), so no commit could hold ${status.ignored.length === 1 ? "it" : "them"}` };
       }
-      const leftOut = worktree ? await userChanges(git, options.workspace, repo.prefix, files) : [];
-      if (status.dirty.length === 0 || mode.dryRun) return { ok: true, leftOut };
+      if (status.dirty.length === 0) return { ok: true, leftOut };
       if (!mode.commitDirty) {
         return {
           ok: false,

@@ -5,7 +5,7 @@ import { gitError, type GitRunner } from "./run-git.ts";
 export interface OwnedStatus {
   /** Owned files with changes git has not committed: modified, staged, deleted, or untracked. */
   dirty: string[];
-  /** Owned files .gitignore hides, which no commit would hold. */
+  /** Owned files .gitignore hides (and git does not track), which no commit would hold. */
   ignored: string[];
 }
 
@@ -17,11 +17,14 @@ export type StatusAnswer = ({ ok: true } & OwnedStatus) | { ok: false; message: 
  */
 export async function ownedStatus(git: GitRunner, cwd: string, prefix: string, files: readonly string[]): Promise<StatusAnswer> {
   if (files.length === 0) return { ok: true, dirty: [], ignored: [] };
-  const r = await git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--", ...files.map(literal)], { cwd });
+  const r = await git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...files.map(literal)], { cwd });
   if (!r.ok) return { ok: false, message: gitError(r) };
+  // check-ignore, not status: it also answers for a file the task is still to create.
+  const ign = await git(["check-ignore", "-z", "--stdin"], { cwd, stdin: files.map((f) => `${f}\0`).join("") });
+  if (!ign.ok && ign.exitCode !== 1) return { ok: false, message: gitError(ign) };
+  const ignored = new Set(ign.stdout.split("\0").filter(Boolean));
   const byRepoPath = new Map(files.map((f) => [prefix + f, f]));
   const dirty = new Set<string>();
-  const ignored = new Set<string>();
   const fields = r.stdout.split("\0");
   for (let i = 0; i < fields.length; i++) {
     const entry = fields[i]!;
@@ -33,8 +36,7 @@ export async function ownedStatus(git: GitRunner, cwd: string, prefix: string, f
       const source = byRepoPath.get(fields[++i] ?? "");
       if (source) dirty.add(source);
     }
-    if (!own) continue;
-    (code === "!!" ? ignored : dirty).add(own);
+    if (own) dirty.add(own);
   }
   return { ok: true, dirty: files.filter((f) => dirty.has(f)), ignored: files.filter((f) => ignored.has(f)) };
 }
