@@ -79,8 +79,10 @@ async function runLoaded(
   let git: GitSession | null = null;
   try {
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
+    // With --branch, before the session: a refused run must not leave a branch or worktree behind.
+    if (earlier && args.branch) refuseOtherBranch(earlier, args.branch, args.resume!);
     git = await startGit(args, config, workspace, runId, stateDir, gateStore);
-    if (earlier) refuseOtherBranch(earlier, git, args.resume!);
+    if (earlier && !args.branch) refuseOtherBranch(earlier, git.checkedOut, args.resume!);
     const { outcomes, result } = await runBatch({
       tasks,
       workspace: git.workspace,
@@ -155,7 +157,7 @@ async function startGit(args: CliArgs, config: ResolvedConfig, workspace: string
 }
 
 /** A run that committed to a branch is resumed on that branch, where its commits are. */
-function refuseOtherBranch(earlier: ResultFile, git: GitSession, file: string): void {
-  if (earlier.branch === null || earlier.branch === git.checkedOut) return;
-  throw new InputError(`the run in ${file} committed to branch ${earlier.branch}, and this run works on ${git.checkedOut ?? "no branch"}: pass --branch ${earlier.branch} to resume it there`);
+function refuseOtherBranch(earlier: ResultFile, working: string | null, file: string): void {
+  if (earlier.branch === null || earlier.branch === working) return;
+  throw new InputError(`the run in ${file} committed to branch ${earlier.branch}, and this run works on ${working ?? "no branch"}: pass --branch ${earlier.branch} to resume it there`);
 }
