@@ -6,7 +6,7 @@ import path from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { loadConfig, type ResolvedConfig } from "../core/config.ts";
 import type { Env } from "../core/env.ts";
-import { InputError } from "../core/errors.ts";
+import { InputError, InterruptedError } from "../core/errors.ts";
 import { createTelemetry, emit } from "../core/telemetry.ts";
 import type { Task } from "../core/types.ts";
 import { createLeaseLimiter } from "../concurrency/lease-limiter.ts";
@@ -81,7 +81,7 @@ async function runLoaded(
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
     // With --branch, before the session: a refused run must not leave a branch or worktree behind.
     if (earlier && args.branch) refuseOtherBranch(earlier, args.branch, args.resume!);
-    git = await startGit(args, config, workspace, runId, stateDir, gateStore);
+    git = await startGit(args, config, { workspace, runId, stateDir, gateStore, signal: controller.signal, received: stopSignals.received });
     if (earlier && !args.branch) refuseOtherBranch(earlier, git.checkedOut, args.resume!);
     const { outcomes, result } = await runBatch({
       tasks,
@@ -138,7 +138,17 @@ async function runLoaded(
 }
 
 /** The run's git side; a reason it cannot commit is exit 2, before any model call. */
-async function startGit(args: CliArgs, config: ResolvedConfig, workspace: string, runId: string, stateDir: string, gateStore: LeaseStore): Promise<GitSession> {
+interface GitWiring {
+  workspace: string;
+  runId: string;
+  stateDir: string;
+  gateStore: LeaseStore;
+  signal: AbortSignal;
+  received: () => string | null;
+}
+
+async function startGit(args: CliArgs, config: ResolvedConfig, wiring: GitWiring): Promise<GitSession> {
+  const { workspace, runId, stateDir, gateStore, signal } = wiring;
   const opened = await openGitSession({
     workspace,
     mode: { commit: config.git.commit, branch: args.branch ?? null, commitDirty: args.commitDirty, dryRun: args.dryRun },
@@ -146,10 +156,16 @@ async function startGit(args: CliArgs, config: ResolvedConfig, workspace: string
     worktreeRoot: path.join(stateDir, "worktrees"),
     commitTimeoutMs: config.limits.verifyTimeoutMs,
     lock: async (key) => {
-      const lease = await gateStore.acquire(key, 1, {
-        onQueued: () => process.stderr.write(`smol-coder: another run is working on branch ${args.branch}; waiting for it to finish\n`),
-      });
-      return lease.release;
+      try {
+        const lease = await gateStore.acquire(key, 1, {
+          signal,
+          onQueued: () => process.stderr.write(`smol-coder: another run is working on branch ${args.branch}; waiting for it to finish\n`),
+        });
+        return lease.release;
+      } catch (err) {
+        if (signal.aborted) throw new InterruptedError(wiring.received() ?? "signal");
+        throw err;
+      }
     },
   });
   if (!opened.ok) throw new InputError(opened.message);
