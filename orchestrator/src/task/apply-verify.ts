@@ -66,7 +66,8 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
     emit(log, { event: "patch_applied", tier, attempt, linesChanged: plan.linesChanged, files, strategy: plan.strategy });
     emit(log, { event: "verification_start", attempt, checks: verification.checkNames });
     const run = await verification.run();
-    const v = options.signal?.aborted ? null : await commitIfPassed(options, files, { run, commit: null, ...judge(run, { baseline: verification.baseline, strict: options.strict, owned: options.filesOwned }) });
+    const judged = judge(run, { baseline: verification.baseline, strict: options.strict, owned: options.filesOwned });
+    const v = options.signal?.aborted ? null : await commitIfPassed(options, files, { run, commit: null, ...judged });
     if (!v?.ok || options.dryRun) await owned.restore();
     return v;
   });
@@ -85,7 +86,9 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
     failedChecks: verdict.failedChecks,
     durationMs: verdict.run.durationMs,
   });
-  const feedback = verdict.failedChecks.includes(COMMIT_CHECK) ? [verdict.errors[0]!, ...buildFeedback(verdict.diagnostics, changes)] : buildFeedback(verdict.diagnostics, changes);
+  // A refused commit's first line says a hook refused it; the rest is the hook's own output.
+  const header = verdict.failedChecks.includes(COMMIT_CHECK) ? [verdict.errors[0]!] : [];
+  const feedback = [...header, ...buildFeedback(verdict.diagnostics, changes)];
   return { kind: "failed", errors, previous: { diff: plan.diff, errors: feedback, formatRefused: false } };
 }
 

@@ -19,11 +19,12 @@ async function readResult(file: string): Promise<ResultFile | null> {
   return text ? ResultFileSchema.parse(JSON.parse(text)) : null;
 }
 
-/** Waits until the result file the CLI writes after each task says `done` (re-read as it changes). */
-async function untilResult(file: string, done: (r: ResultFile) => boolean): Promise<ResultFile> {
+/** Waits until the result file the CLI writes after each task says `done`; fails if the CLI ends first. */
+async function untilResult(file: string, done: (r: ResultFile) => boolean, cli: Bun.Subprocess): Promise<ResultFile> {
   for (;;) {
     const r = await readResult(file).catch(() => null);
     if (r && done(r)) return r;
+    if (cli.exitCode !== null || cli.signalCode !== null) throw new Error(`the CLI ended (${cli.exitCode ?? cli.signalCode}) before the result file said so`);
     await Bun.sleep(25);
   }
 }
@@ -101,7 +102,7 @@ describe("--resume", () => {
 
     const killed = startCli({ args: ["--workspace", ws.dir, "--commit", "--result-file", resultFile], stdin: JSON.stringify(tasks), env });
     await server.waitFor(() => server.requests.some((q) => q.messages.at(-1)!.content.includes("Create c.ts")), { timeoutMs: 30_000, what: "task c's model call" });
-    const partial = await untilResult(resultFile, (r) => r.tasks.filter((t) => t.status === "complete").length === 2);
+    const partial = await untilResult(resultFile, (r) => r.tasks.filter((t) => t.status === "complete").length === 2, killed.proc);
     killed.proc.kill("SIGKILL");
     await killed.done;
     expect(partial.finishedAt).toBeNull();

@@ -3,7 +3,9 @@
 // (task content, owned files as a completed task left them) each decide a case.
 import { describe, expect, test } from "bun:test";
 import { planResume, taskHash } from "../../src/run/resume.ts";
-import type { ResultFile } from "../../src/run/results.ts";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { readResultFile, type ResultFile } from "../../src/run/results.ts";
 import { runBatchLoop } from "../../testing/batch-loop.ts";
 import { commitsSince, git, statusLines } from "../../testing/git.ts";
 import { createMemoryModel, memoryReply, type MemoryModel } from "../../testing/memory-model.ts";
@@ -92,6 +94,18 @@ describe("--resume", () => {
     const dry: ResultFile = first.run!.result;
     expect(dry.dryRun).toBe(true);
     expect((await planResume(tasks, dry, first.ws.dir)).size).toBe(0);
+  });
+
+  test("a result file that is missing, not JSON, or not a result is refused with exit 2 and the path", async () => {
+    await using first = await runBatchLoop({ tasks: [tasks[0]!], model: model() });
+    const file = path.join(first.ws.dir, "r.json");
+    await expect(readResultFile(file)).rejects.toThrow(`cannot read the result file ${file} (--resume): no such file`);
+    await writeFile(file, "{ nope");
+    await expect(readResultFile(file)).rejects.toThrow("is not valid JSON");
+    await writeFile(file, JSON.stringify({ ...first.run!.result, version: 2 }));
+    await expect(readResultFile(file)).rejects.toThrow(`${file}: version:`);
+    await writeFile(file, JSON.stringify(first.run!.result));
+    expect((await readResultFile(file)).runId).toBe(first.run!.result.runId);
   });
 
   test("taskHash covers the description, the files and the verify list", () => {

@@ -117,9 +117,10 @@ describe("nothing is committed", () => {
     const model = createMemoryModel();
     model.enqueue("fast-coder", memoryReply.text(diffReply(unifiedDiff(CARD, null, "export const x = 1\n"))));
     let marker = "";
+    let finished = false;
     const stopOnceHookRuns = async () => {
       // The hook announces itself by creating the marker file; then the user presses Ctrl-C.
-      while (!existsSync(marker)) await Bun.sleep(10);
+      while (!existsSync(marker) && !finished) await Bun.sleep(10);
       controller.abort();
     };
     await using run = await runLoop({
@@ -133,6 +134,8 @@ describe("nothing is committed", () => {
         void stopOnceHookRuns();
       },
     });
+    finished = true;
+    expect(existsSync(marker)).toBe(true);
     expect(run.outcome.status).toBe("interrupted");
     expect(await run.ws.read(CARD)).toBeNull();
     expect(git(run.ws.dir, "log", "--format=%s").trim()).toBe("initial");
