@@ -71,7 +71,7 @@ export async function openGitSession(options: GitSessionOptions): Promise<Sessio
   if (!found.ok) {
     if (!committing) return { ok: true, session: plainSession(workspace, null, null) };
     const why = found.reason === "no_git" ? "git is not installed (or not on PATH)" : `${workspace} is not in a git repository`;
-    return { ok: false, message: `--commit needs a git repository: ${why}` };
+    return { ok: false, message: `committing (--commit, --branch, or git.commit in the config) needs a git repository: ${why}` };
   }
   const repo = found.repo;
   if (!committing) return { ok: true, session: plainSession(workspace, repo.head, repo.branch) };

@@ -31,7 +31,7 @@ describe("refusals", () => {
   test("--commit outside a repository; a plain run there records no base commit", async () => {
     await using ws = await createWorkspace({ template: "empty" });
     await withRoot(async (root) => {
-      expect(await open(ws, root, {})).toEqual({ ok: false, message: expect.stringContaining("--commit needs a git repository") });
+      expect(await open(ws, root, {})).toEqual({ ok: false, message: expect.stringContaining("committing (--commit, --branch, or git.commit in the config) needs a git repository") });
       const plain = await open(ws, root, { commit: false });
       expect(plain.ok && plain.session.baseCommit).toBeNull();
     });
