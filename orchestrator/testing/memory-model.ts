@@ -23,14 +23,20 @@ export interface MemoryModel extends ModelClient {
   enqueue(model: string, ...replies: MemoryReply[]): void;
   /** The user prompt of the n-th request (0-based). */
   prompt(n: number): string;
+  /** Answers by the request itself (its prompt names the task), ahead of the queues; undefined falls through to them. */
+  answer(fn: (request: ModelRequest, prompt: string) => MemoryReply | undefined): void;
 }
 
 /** With no reply queued, a request gets `fallback` (by default a reply with no edit in it). */
 export function createMemoryModel(fallback: MemoryReply = memoryReply.text("I cannot do that.")): MemoryModel {
   const queues = new Map<string, MemoryReply[]>();
   const requests: ModelRequest[] = [];
+  let answerer: ((request: ModelRequest, prompt: string) => MemoryReply | undefined) | null = null;
   return {
     requests,
+    answer(fn) {
+      answerer = fn;
+    },
     enqueue(model, ...replies) {
       queues.set(model, [...(queues.get(model) ?? []), ...replies]);
     },
@@ -41,7 +47,7 @@ export function createMemoryModel(fallback: MemoryReply = memoryReply.text("I ca
     },
     async complete(request: ModelRequest): Promise<ModelResult> {
       requests.push(request);
-      const next = queues.get(request.model)?.shift() ?? fallback;
+      const next = answerer?.(request, request.messages.at(-1)!.content) ?? queues.get(request.model)?.shift() ?? fallback;
       if (next.kind === "fail") return { ok: false, reason: next.reason, message: next.message, status: next.status, durationMs: 0 };
       const prompt = next.usage?.prompt ?? Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4);
       const completion = next.usage?.completion ?? Math.ceil(next.content.length / 4);

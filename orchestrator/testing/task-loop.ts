@@ -6,6 +6,7 @@ import type { SmolEvent } from "../src/core/events.ts";
 import { DEFAULT_LIMITS } from "../src/core/defaults.ts";
 import type { Limits, Task } from "../src/core/types.ts";
 import { createTierLimiter } from "../src/concurrency/tier-limiter.ts";
+import { openGitSession } from "../src/git/session.ts";
 import { prepareTasks } from "../src/run/preflight.ts";
 import { runTask, type RunTaskOptions } from "../src/task/run-task.ts";
 import type { TaskOutcome } from "../src/task/outcomes.ts";
@@ -23,6 +24,10 @@ export interface LoopOptions {
   model?: MemoryModel;
   /** Run with no checks at all (--no-checks). */
   noChecks?: boolean;
+  /** A git repository (everything committed first), and --commit: the task commits when it passes. */
+  commit?: boolean;
+  /** Called with the workspace once it exists, before the task runs (to install a hook, say). */
+  setup?: (ws: TempWorkspace) => Promise<void>;
   limits?: Partial<Limits>;
   options?: Partial<Omit<RunTaskOptions, "task" | "workspace" | "limits" | "deps">>;
   deps?: Partial<RunTaskOptions["deps"]>;
@@ -42,12 +47,15 @@ export async function runLoop(options: LoopOptions): Promise<LoopRun> {
     template: "empty",
     files: options.files,
     scripts: Object.fromEntries(Object.keys(scripts).map((name) => [name, `echo ${name}`])),
+    git: options.commit,
   });
   const model = options.model ?? createMemoryModel();
   const checks = createScriptedRunner(scripts);
   const log = captureLogger();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   try {
+    await options.setup?.(ws);
+    const committer = options.commit ? await committerIn(ws.dir, options.task) : undefined;
     const config = { verify: { scripts: Object.keys(scripts), timeouts: {}, strict: false }, limits, source: null };
     const [prepared] = await prepareTasks([options.task], ws.dir, config, { noChecks: options.noChecks });
     const outcome = await runTask({
@@ -61,6 +69,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopRun> {
         limiter: createTierLimiter(limits.concurrency),
         logger: log.logger,
         runner: checks.runner,
+        committer,
         ...options.deps,
       },
     });
@@ -69,6 +78,19 @@ export async function runLoop(options: LoopOptions): Promise<LoopRun> {
     await ws[Symbol.asyncDispose]();
     throw err;
   }
+}
+
+/** The committer a --commit run gives the task (a real git session in the workspace). */
+async function committerIn(dir: string, task: Task) {
+  const opened = await openGitSession({
+    workspace: dir,
+    mode: { commit: true, branch: null, commitDirty: false, dryRun: false },
+    runId: "loop",
+    worktreeRoot: dir,
+    commitTimeoutMs: DEFAULT_LIMITS.verifyTimeoutMs,
+  });
+  if (!opened.ok) throw new Error(opened.message);
+  return opened.session.committerFor("loop-task", task);
 }
 
 /** The events of one name, typed. */

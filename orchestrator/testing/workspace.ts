@@ -150,6 +150,10 @@ async function gitInitAndCommit(dir: string): Promise<void> {
     "-c", "core.hooksPath=/dev/null",
   ];
   await run([...git, "init", "-q"], dir);
+  // The repository's own identity, so commits made in a test never depend on the machine's config.
+  await run(["git", "config", "user.name", "smol-test"], dir);
+  await run(["git", "config", "user.email", "smol-test@example.invalid"], dir);
+  await run(["git", "config", "commit.gpgsign", "false"], dir);
   await run([...git, "add", "-A"], dir);
   await run([...git, "commit", "-q", "--no-verify", "--allow-empty", "-m", "initial"], dir);
 }

@@ -26,6 +26,14 @@ Options:
       --dry-run               run the whole loop, then restore the files and print the final diff
       --keep-failed           on abort, leave the last attempt in place for inspection
       --no-checks             run without any verification; the results say "unverified"
+      --commit                commit each completed task: one commit holding exactly its files
+      --no-commit             do not commit, whatever git.commit in the config file says
+      --commit-dirty          with --commit: commit the owned files' uncommitted changes first
+                              (otherwise such a file is refused)
+      --branch NAME           work and commit on branch NAME (made from HEAD if missing) in a
+                              worktree of its own; your branch and files stay as they are
+      --resume RESULT_FILE    run only the tasks that file's run did not complete; the result
+                              is written back to it (or to --result-file)
   -h, --help                  show this help
   -v, --version               print the version
 
@@ -45,6 +53,11 @@ export interface CliArgs {
   keepFailed: boolean;
   /** --no-checks: the user wants no verification and accepts unverified results. */
   noChecks: boolean;
+  /** true for --commit (or --branch, --commit-dirty), false for --no-commit, undefined for the config's say. */
+  commit?: boolean;
+  commitDirty: boolean;
+  branch?: string;
+  resume?: string;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -64,6 +77,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         "dry-run": { type: "boolean", default: false },
         "keep-failed": { type: "boolean", default: false },
         "no-checks": { type: "boolean", default: false },
+        commit: { type: "boolean", default: false },
+        "no-commit": { type: "boolean", default: false },
+        "commit-dirty": { type: "boolean", default: false },
+        branch: { type: "string" },
+        resume: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -72,7 +90,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new InputError(`${(err as Error).message}\nRun with --help for usage.`);
   }
   const { values, positionals } = parsed;
-  const flags = { dryRun: values["dry-run"] ?? false, keepFailed: values["keep-failed"] ?? false, noChecks: values["no-checks"] ?? false };
+  const flags = {
+    dryRun: values["dry-run"] ?? false,
+    keepFailed: values["keep-failed"] ?? false,
+    noChecks: values["no-checks"] ?? false,
+    commitDirty: values["commit-dirty"] ?? false,
+  };
   if (values.help) return { command: "help", ...flags };
   if (values.version) return { command: "version", ...flags };
   const [sub, ...rest] = positionals;
@@ -82,6 +105,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (!values.workspace) throw new InputError("--workspace PATH is required\nRun with --help for usage.");
   if (flags.dryRun && flags.keepFailed) throw new InputError("--dry-run and --keep-failed cannot be used together");
   const timeoutFlag = values["verify-timeout-ms"];
+  const branch = values.branch?.trim();
+  if (values.branch !== undefined && !branch) throw new InputError("--branch needs a branch name");
+  if (values.resume !== undefined && !values.resume.trim()) throw new InputError("--resume needs the result file of the earlier run");
   return {
     command: "run",
     workspace: values.workspace,
@@ -91,5 +117,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     verifyTimeoutMs: timeoutFlag === undefined ? undefined : parseVerifyTimeoutMs(timeoutFlag),
     resultFile: values["result-file"],
     ...flags,
+    commit: commitChoice(values.commit ?? false, values["no-commit"] ?? false, branch, flags.commitDirty, flags.keepFailed),
+    branch,
+    resume: values.resume,
   };
+}
+
+/** --branch and --commit-dirty commit by their nature; --no-commit says the opposite. */
+function commitChoice(commit: boolean, noCommit: boolean, branch: string | undefined, commitDirty: boolean, keepFailed: boolean): boolean | undefined {
+  if (noCommit && commit) throw new InputError("--commit and --no-commit cannot be used together");
+  if (noCommit && branch) throw new InputError("--branch commits each task on that branch; it cannot be used with --no-commit");
+  if (noCommit && commitDirty) throw new InputError("--commit-dirty cannot be used with --no-commit");
+  // The branch's worktree is removed at the end, and a failed attempt kept there would go with it.
+  if (branch && keepFailed) throw new InputError("--keep-failed cannot be used with --branch: the branch's work happens in a worktree that is removed at the end");
+  if (commit || branch || commitDirty) return true;
+  return noCommit ? false : undefined;
 }

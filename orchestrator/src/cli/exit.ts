@@ -18,6 +18,7 @@ export function exitCodeFor(outcomes: readonly TaskOutcome[], env: Env, signal: 
     case "aborted":
       return EXIT.aborted;
     case "complete":
+    case "skipped":
     case undefined:
       return EXIT.ok;
   }

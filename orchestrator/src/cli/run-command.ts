@@ -1,22 +1,26 @@
 // `smol-coder --workspace PATH`: reads the tasks and the config, wires the real collaborators
-// (model client, cross-process limits, baseline cache, logs, status board, signals) and runs
-// the batch. Everything below this file gets its collaborators passed in.
+// (model client, cross-process limits, baseline cache, git, logs, status board, signals) and
+// runs the batch. Everything below this file gets its collaborators passed in.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { loadConfig, type ResolvedConfig } from "../core/config.ts";
 import type { Env } from "../core/env.ts";
+import { InputError, InterruptedError } from "../core/errors.ts";
 import { createTelemetry, emit } from "../core/telemetry.ts";
 import type { Task } from "../core/types.ts";
 import { createLeaseLimiter } from "../concurrency/lease-limiter.ts";
 import { openLeaseStore } from "../concurrency/lease-store.ts";
 import { defaultStateDir } from "../concurrency/state-dir.ts";
+import type { LeaseStore } from "../concurrency/types.ts";
 import { createLeaseGate } from "../concurrency/workspace-gate.ts";
 import { createWarmLimiter } from "../concurrency/warm.ts";
 import { createModelClient } from "../executor/model-client.ts";
+import { openGitSession, type GitSession } from "../git/session.ts";
 import { runBatch } from "../run/batch.ts";
 import { pruneLogs } from "../run/log-files.ts";
-import { appendStepSummary, writeResultFile } from "../run/results.ts";
+import { createResultWriter, readResultFile, type ResultFile } from "../run/results.ts";
+import { appendStepSummary } from "../run/summary.ts";
 import { createBaselineCache } from "../verify/baseline-cache.ts";
 import { resolveWorkspace } from "../workspace/owned-files.ts";
 import type { CliArgs } from "./args.ts";
@@ -35,14 +39,23 @@ export async function runTasks(args: CliArgs, env: Env, rawEnv: RawEnv): Promise
   const workspace = await resolveWorkspace(args.workspace!);
   const config = await loadConfig({
     workspace,
-    flags: { config: args.config, strict: args.strict, verifyTimeoutMs: args.verifyTimeoutMs },
+    flags: { config: args.config, strict: args.strict, verifyTimeoutMs: args.verifyTimeoutMs, commit: args.commit },
     env,
     rawEnv,
   });
-  return runLoaded(args, env, rawEnv, config, tasks, workspace);
+  const earlier = args.resume ? await readResultFile(args.resume) : undefined;
+  return runLoaded(args, env, rawEnv, config, tasks, workspace, earlier);
 }
 
-async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: ResolvedConfig, tasks: Task[], workspace: string): Promise<number> {
+async function runLoaded(
+  args: CliArgs,
+  env: Env,
+  rawEnv: RawEnv,
+  config: ResolvedConfig,
+  tasks: Task[],
+  workspace: string,
+  earlier: ResultFile | undefined,
+): Promise<number> {
   const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}`;
   const logDir = config.logs.dir ?? DEFAULT_LOG_DIR;
   const stateDir = defaultStateDir(rawEnv);
@@ -60,16 +73,27 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
   const gateStore = openLeaseStore({ stateDir, scope: "workspaces" });
   const controller = new AbortController();
   const stopSignals = onStopSignal(() => controller.abort());
+  // --resume writes back to the file it resumed, so a second crash is resumed the same way.
+  const resultPath = args.resultFile ?? args.resume;
+  const results = resultPath ? createResultWriter(resultPath) : null;
+  let git: GitSession | null = null;
   try {
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
+    // With --branch, before the session: a refused run must not leave a branch or worktree behind.
+    if (earlier && args.branch) refuseOtherBranch(earlier, args.branch, args.resume!);
+    git = await startGit(args, config, { workspace, runId, stateDir, gateStore, signal: controller.signal, received: stopSignals.received });
+    if (earlier && !args.branch) refuseOtherBranch(earlier, git.checkedOut, args.resume!);
     const { outcomes, result } = await runBatch({
       tasks,
-      workspace,
+      workspace: git.workspace,
+      reportedWorkspace: workspace,
       config,
       runId,
       dryRun: args.dryRun,
       keepFailed: args.keepFailed,
       noChecks: args.noChecks,
+      earlier,
+      git,
       deps: {
         client: createModelClient({
           baseURL: env.LITELLM_URL,
@@ -79,7 +103,7 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
           maxRetries: env.MODEL_MAX_RETRIES,
         }),
         limiter: createWarmLimiter(createLeaseLimiter(store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
-        gate: createLeaseGate(gateStore, workspace),
+        gate: createLeaseGate(gateStore, git.workspace),
         baselineCache: createBaselineCache(path.join(stateDir, "baselines")),
         logger: telemetry.logger,
         signal: controller.signal,
@@ -90,10 +114,11 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
           return id;
         },
         onPhase: (taskId, info) => board.update(taskId, info),
+        onProgress: results ? (partial) => results.write(partial).catch(() => {}) : undefined,
       },
     });
     board.close();
-    if (args.resultFile) await writeResultFile(args.resultFile, result);
+    if (results) await results.write(result);
     if (env.GITHUB_STEP_SUMMARY) await appendStepSummary(env.GITHUB_STEP_SUMMARY, result);
     if (args.dryRun) {
       // The diff goes to stderr: stdout carries only JSON events.
@@ -103,9 +128,52 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
   } finally {
     board.close();
     stopSignals.dispose();
+    // The branch's worktree goes before the leases: another run may be waiting for it.
+    await git?.close().catch((err: Error) => process.stderr.write(`smol-coder: could not remove the branch worktree: ${err.message}\n`));
     store.close();
     gateStore.close();
     telemetry.flush();
     await pruneLogs(logDir, config.logs.keep, telemetry.logFile).catch(() => {});
   }
+}
+
+/** The run's git side; a reason it cannot commit is exit 2, before any model call. */
+interface GitWiring {
+  workspace: string;
+  runId: string;
+  stateDir: string;
+  gateStore: LeaseStore;
+  signal: AbortSignal;
+  received: () => string | null;
+}
+
+async function startGit(args: CliArgs, config: ResolvedConfig, wiring: GitWiring): Promise<GitSession> {
+  const { workspace, runId, stateDir, gateStore, signal } = wiring;
+  const opened = await openGitSession({
+    workspace,
+    mode: { commit: config.git.commit, branch: args.branch ?? null, commitDirty: args.commitDirty, dryRun: args.dryRun },
+    runId,
+    worktreeRoot: path.join(stateDir, "worktrees"),
+    commitTimeoutMs: config.limits.verifyTimeoutMs,
+    lock: async (key) => {
+      try {
+        const lease = await gateStore.acquire(key, 1, {
+          signal,
+          onQueued: () => process.stderr.write(`smol-coder: another run is working on branch ${args.branch}; waiting for it to finish\n`),
+        });
+        return lease.release;
+      } catch (err) {
+        if (signal.aborted) throw new InterruptedError(wiring.received() ?? "signal");
+        throw err;
+      }
+    },
+  });
+  if (!opened.ok) throw new InputError(opened.message);
+  return opened.session;
+}
+
+/** A run that committed to a branch is resumed on that branch, where its commits are. */
+function refuseOtherBranch(earlier: ResultFile, working: string | null, file: string): void {
+  if (earlier.branch === null || earlier.branch === working) return;
+  throw new InputError(`the run in ${file} committed to branch ${earlier.branch}, and this run works on ${working ?? "no branch"}: pass --branch ${earlier.branch} to resume it there`);
 }

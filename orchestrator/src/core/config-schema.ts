@@ -1,7 +1,7 @@
 // The shape of the optional config file (smol-coder.config.json): its zod schema, the JSON
 // Schema generated from it for editors, and a full example. Every bound lives here once.
 import { z } from "zod";
-import { DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
+import { DEFAULT_GIT, DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
 import { InputError } from "./errors.ts";
 import { TIERS } from "./types.ts";
 
@@ -79,6 +79,16 @@ const ConfigFileObject = z
       })
       .strict()
       .optional(),
+    git: z
+      .object({
+        commit: z
+          .boolean()
+          .optional()
+          .describe("Commit each completed task: one commit holding exactly its owned files (like --commit; --no-commit overrides)."),
+      })
+      .strict()
+      .optional()
+      .describe("Commits made by a run."),
     logs: z
       .object({
         dir: z.string().trim().min(1).optional().describe("Folder for run logs; relative to this file."),
@@ -153,6 +163,7 @@ export const CONFIG_EXAMPLE = {
     timeouts: { test: 180_000 },
     strict: false,
   },
+  git: { commit: DEFAULT_GIT.commit },
   logs: { dir: "logs", keep: DEFAULT_LOG_KEEP },
 } satisfies ConfigFile;
 

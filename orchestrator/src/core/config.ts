@@ -6,6 +6,7 @@ import path from "node:path";
 import { CONFIG_FILE_NAME, ConfigFileSchema, parseVerifyTimeoutMs, type ConfigFile } from "./config-schema.ts";
 import {
   concurrencyByTier,
+  DEFAULT_GIT,
   DEFAULT_LIMITS,
   DEFAULT_LOG_KEEP,
   DEFAULT_TIERS,
@@ -24,6 +25,8 @@ export interface ResolvedConfig {
   limits: Limits;
   /** timeouts holds only per-script overrides; scriptTimeoutMs() gives a script's timeout. */
   verify: { scripts: string[]; timeouts: Record<string, number>; strict: boolean };
+  /** commit: each completed task becomes a commit (flags > config file > default). */
+  git: { commit: boolean };
   /** dir: null means the caller's default log folder. A dir from the file is absolute (resolved against the file's folder). */
   logs: { dir: string | null; keep: number };
   /** Path of the config file used, or null. */
@@ -37,6 +40,8 @@ export interface ConfigFlags {
   strict?: boolean;
   /** --verify-timeout-ms N */
   verifyTimeoutMs?: number;
+  /** --commit (true) or --no-commit (false); undefined leaves the config file's setting. */
+  commit?: boolean;
 }
 
 export interface LoadConfigOptions {
@@ -149,6 +154,7 @@ function mergeConfig(found: FoundConfig | null, opts: LoadConfigOptions): Resolv
       timeouts: { ...file.verify?.timeouts },
       strict: flags.strict ?? file.verify?.strict ?? false,
     },
+    git: { commit: flags.commit ?? file.git?.commit ?? DEFAULT_GIT.commit },
     logs: {
       dir: isSet(env.SMOL_LOG_DIR) ? env.SMOL_LOG_DIR : fileLogDir,
       keep: file.logs?.keep ?? DEFAULT_LOG_KEEP,

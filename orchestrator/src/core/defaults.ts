@@ -47,6 +47,9 @@ export const DEFAULT_LIMITS: Limits = {
 /** The package.json scripts that verify a change, in order; doctor checks the workspace has them. */
 export const DEFAULT_VERIFY_SCRIPTS: readonly string[] = ["typecheck", "lint", "build"];
 
+/** Commits: off unless --commit, --branch or git.commit asks for them. */
+export const DEFAULT_GIT = { commit: false } as const;
+
 /** How many run log files are kept. */
 export const DEFAULT_LOG_KEEP = 200;
 

@@ -71,6 +71,12 @@ export type SmolEvent =
       durationMs: number;
     }
   | { event: "escalation"; fromTier: Tier; toTier: Tier; reason: string }
+  /** A task's change (or, with --commit-dirty, the user's own changes) was committed. */
+  | { event: "commit_created"; sha: string; branch: string; files: string[] }
+  /** --resume: the task completed in the earlier run and its files are as it left them. */
+  | { event: "task_skipped"; description: string; earlierRunId: string; commit: string | null }
+  /** --branch: owned files the user changed in their own checkout, which the branch does not have. */
+  | { event: "uncommitted_left_out"; branch: string; files: string[] }
   | {
       event: "task_complete";
       totalAttempts: number;
@@ -101,6 +107,8 @@ export interface RunSummaryEvent {
   done: number;
   /** Of the done tasks, how many no check verified. */
   unverified: number;
+  /** Completed in an earlier run (--resume) and not run again. */
+  skipped: number;
   aborted: number;
   failed: number;
   attempts: number;
@@ -133,6 +141,9 @@ export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   verification_pass: "info",
   verification_fail: "warn",
   escalation: "info",
+  commit_created: "info",
+  task_skipped: "info",
+  uncommitted_left_out: "warn",
   task_complete: "info",
   task_abort: "error",
   run_summary: "info",

@@ -1,18 +1,24 @@
 // Runs one or many tasks in this process under shared limits, then sums them up: the
 // run_summary event, and the result document for --result-file and the CI step summary.
+// Everything that can refuse the run (paths, checks, dirty owned files) is decided before the
+// first task starts; with --resume, the tasks an earlier run completed are skipped.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { ResolvedConfig } from "../core/config.ts";
+import { InputError } from "../core/errors.ts";
 import type { ModelClient } from "../executor/model-client.ts";
-import { changedFiles, keptDiff, outcomeMessage, type TaskOutcome } from "../task/outcomes.ts";
+import type { GitSession } from "../git/session.ts";
+import type { TaskOutcome } from "../task/outcomes.ts";
 import { runTask, type Phase } from "../task/run-task.ts";
 import type { CommandRunner } from "../verify/process.ts";
-import { totalsOf, type ResultFile, type TaskResult } from "./results.ts";
+import type { ResultFile, TaskResult } from "./results.ts";
 import type { TierLimiter, WorkspaceGate } from "../concurrency/types.ts";
 import { emit } from "../core/telemetry.ts";
 import type { Task, Tier } from "../core/types.ts";
 import { prepareTasks } from "./preflight.ts";
+import { planResume } from "./resume.ts";
+import { buildResult, skippedOutcome, toTaskResult, type ResultHeader } from "./task-results.ts";
 
 export interface BatchOptions {
   tasks: readonly Task[];
@@ -23,6 +29,12 @@ export interface BatchOptions {
   keepFailed?: boolean;
   /** Run without verification; each task is then marked unverified. */
   noChecks?: boolean;
+  /** --resume: the earlier run's result; the tasks it completed are skipped. */
+  earlier?: ResultFile;
+  /** The run's git side: base commit, the owned-files check, a committer per task (--commit). */
+  git?: Pick<GitSession, "baseCommit" | "branch" | "checkOwnedFiles" | "committerFor">;
+  /** Where the result file says the run worked (the user's workspace, even when tasks run in a worktree). */
+  reportedWorkspace?: string;
   deps: {
     client: ModelClient;
     limiter: TierLimiter;
@@ -34,6 +46,8 @@ export interface BatchOptions {
     runner?: CommandRunner;
     newTaskId?: () => string;
     onPhase?: (taskId: string, info: { tier: Tier; attempt: number; phase: Phase }) => void;
+    /** Told the result so far after each task ends (the CLI writes it, so a killed run can be resumed). */
+    onProgress?: (result: ResultFile) => void | Promise<void>;
   };
 }
 
@@ -43,15 +57,40 @@ export interface BatchRun {
 }
 
 export async function runBatch(options: BatchOptions): Promise<BatchRun> {
-  const { config, deps } = options;
-  const prepared = await prepareTasks(options.tasks, options.workspace, config, { noChecks: options.noChecks, bunPath: deps.bunPath });
+  const { config, deps, tasks } = options;
+  const prepared = await prepareTasks(tasks, options.workspace, config, { noChecks: options.noChecks, bunPath: deps.bunPath });
+  const skip = options.earlier ? await planResume(tasks, options.earlier, options.workspace) : new Map<number, TaskResult>();
+  const ids = tasks.map((_, i) => {
+    const fresh = (deps.newTaskId ?? randomUUID)();
+    return skip.get(i)?.taskId ?? fresh;
+  });
+  await checkOwnedFiles(options, tasks.filter((_, i) => !skip.has(i)));
 
-  const startedAt = new Date();
+  const header: ResultHeader = {
+    runId: options.runId,
+    workspace: options.reportedWorkspace ?? options.workspace,
+    startedAt: new Date(),
+    dryRun: options.dryRun ?? false,
+    baseCommit: options.earlier?.baseCommit ?? options.git?.baseCommit ?? null,
+    branch: options.git?.branch ?? null,
+  };
   const wall = performance.now();
-  const ids = options.tasks.map(() => (deps.newTaskId ?? randomUUID)());
+  const ended: Array<{ outcome: TaskOutcome; row: TaskResult } | undefined> = tasks.map(() => undefined);
+  let progress: Promise<void> = Promise.resolve();
+  const report = () => {
+    const rows = ended.flatMap((e) => (e ? [e.row] : []));
+    progress = progress.then(() => deps.onProgress?.(buildResult(header, rows, Math.round(performance.now() - wall), null)));
+  };
+  for (const [i, earlier] of skip) {
+    const outcome = skippedOutcome(earlier, options.earlier!.runId);
+    ended[i] = { outcome, row: toTaskResult(ids[i]!, tasks[i]!, outcome, earlier.verified, earlier.fingerprint.files) };
+    emit(deps.logger.child({ taskId: ids[i] }), { event: "task_skipped", description: tasks[i]!.description, earlierRunId: options.earlier!.runId, commit: earlier.commit?.sha ?? null });
+  }
+
   const settled = await Promise.allSettled(
-    prepared.map(({ task, checks }, i) =>
-      runTask({
+    prepared.map(async ({ task, checks, verified }, i) => {
+      if (skip.has(i)) return;
+      const end = await runTask({
         task,
         workspace: options.workspace,
         limits: config.limits,
@@ -64,42 +103,34 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           limiter: deps.limiter,
           gate: deps.gate,
           baselineCache: deps.baselineCache,
+          committer: options.git?.committerFor(ids[i]!, task),
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
           signal: deps.signal,
           runner: deps.runner,
           onPhase: (phase, info) => deps.onPhase?.(ids[i]!, { ...info, phase }),
         },
-      }),
-    ),
+      });
+      const { filesLeft, ...outcome } = end;
+      ended[i] = { outcome, row: toTaskResult(ids[i]!, task, outcome, verified, filesLeft) };
+      report();
+    }),
   );
+  await progress.catch(() => {});
   // A task that threw left its files restored (runTask does that); the rest ran to their end.
   const failure = settled.find((s) => s.status === "rejected");
   if (failure) throw (failure as PromiseRejectedResult).reason;
 
-  const outcomes = settled.map((s, i) => ({
-    taskId: ids[i]!,
-    task: options.tasks[i]!,
-    outcome: (s as PromiseFulfilledResult<TaskOutcome>).value,
-  }));
-  const tasks = outcomes.map(({ taskId, task, outcome }, i) => toTaskResult(taskId, task, outcome, prepared[i]!.verified));
+  const outcomes = ended.map((e, i) => ({ taskId: ids[i]!, task: tasks[i]!, outcome: e!.outcome }));
   const wallMs = Math.round(performance.now() - wall);
-  const result: ResultFile = {
-    version: 1,
-    runId: options.runId,
-    workspace: options.workspace,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    dryRun: options.dryRun ?? false,
-    tasks,
-    totals: totalsOf(tasks, wallMs),
-  };
+  const result = buildResult(header, ended.map((e) => e!.row), wallMs, new Date());
   const t = result.totals;
   emit(deps.logger, {
     event: "run_summary",
     tasks: t.tasks,
     done: t.complete,
     unverified: t.unverified,
+    skipped: t.skipped,
     aborted: t.aborted,
     failed: t.failed,
     attempts: t.attempts,
@@ -111,21 +142,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   return { outcomes, result };
 }
 
-function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, verified: boolean): TaskResult {
-  return {
-    taskId,
-    description: task.description,
-    filesOwned: task.filesOwned,
-    status: outcome.status,
-    verified,
-    attempts: outcome.attempts,
-    attemptsByTier: outcome.attemptsByTier,
-    finalTier: outcome.finalTier,
-    filesChanged: changedFiles(outcome),
-    diff: keptDiff(outcome),
-    tokens: outcome.tokens,
-    tokensByTier: outcome.tokensByTier,
-    durationMs: outcome.durationMs,
-    message: outcomeMessage(outcome),
-  };
+/** --commit: the owned files of the tasks that will run must be committable as each task's own. */
+async function checkOwnedFiles(options: BatchOptions, running: readonly Task[]): Promise<void> {
+  if (!options.git) return;
+  const files = [...new Set(running.flatMap((t) => t.filesOwned))];
+  const check = await options.git.checkOwnedFiles(files);
+  if (!check.ok) throw new InputError(check.message ?? "the owned files cannot be committed");
+  if (check.dirtyCommit) emit(options.deps.logger, { event: "commit_created", ...check.dirtyCommit });
+  if (check.leftOut?.length && options.git.branch) {
+    emit(options.deps.logger, { event: "uncommitted_left_out", branch: options.git.branch, files: check.leftOut });
+  }
 }

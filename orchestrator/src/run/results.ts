@@ -1,13 +1,16 @@
-// The run's result for machines (--result-file) and for people reading a CI run
-// (GITHUB_STEP_SUMMARY). The schema is zod, so the document is checked before it is written.
-import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
+// The run's result for machines (--result-file), and what --resume reads back. The schema is
+// zod, so the document is checked before it is written and when it is read.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { InputError } from "../core/errors.ts";
 import { TIERS, TierSchema } from "../core/types.ts";
+import { issueLines } from "../core/zod-issues.ts";
 import { OUTCOMES, TASK_STATUSES } from "../task/outcomes.ts";
 
 const Tokens = z.object({ prompt: z.number().int().min(0), completion: z.number().int().min(0), total: z.number().int().min(0) });
 const PerTier = <T extends z.ZodType>(t: T) => z.object({ fast: t, deep: t, reviewer: t });
+const Sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "a full commit id");
 
 export const TaskResultSchema = z.object({
   taskId: z.string(),
@@ -26,6 +29,10 @@ export const TaskResultSchema = z.object({
   tokensByTier: PerTier(Tokens),
   durationMs: z.number().int().min(0),
   message: z.string().nullable(),
+  /** The task's commit (--commit), or, for a skipped task, the commit of the run that did it. */
+  commit: z.object({ sha: Sha, branch: z.string() }).nullable(),
+  /** What --resume matches a task by: its content, and its owned files as the task left them. */
+  fingerprint: z.object({ task: z.string(), files: z.record(z.string(), z.string().nullable()) }),
 });
 
 export const ResultFileSchema = z.object({
@@ -33,14 +40,22 @@ export const ResultFileSchema = z.object({
   runId: z.string(),
   workspace: z.string(),
   startedAt: z.string().datetime(),
-  finishedAt: z.string().datetime(),
+  /** Null while the run is still going; a file that stays so was left by a run that was killed. */
+  finishedAt: z.string().datetime().nullable(),
   dryRun: z.boolean(),
+  /** The commit the run started from (with --branch, the branch's); null outside a git repository. */
+  baseCommit: Sha.nullable(),
+  /** The branch the run committed to; null when it did not commit. */
+  branch: z.string().nullable(),
+  /** The tasks that have ended, in the batch's order (all of them once finishedAt is set). */
   tasks: z.array(TaskResultSchema),
   totals: z.object({
     tasks: z.number().int(),
     complete: z.number().int(),
     /** Complete tasks that no check verified. */
     unverified: z.number().int(),
+    /** Completed in an earlier run (--resume). */
+    skipped: z.number().int(),
     aborted: z.number().int(),
     failed: z.number().int(),
     attempts: z.number().int(),
@@ -67,12 +82,14 @@ export function totalsOf(tasks: readonly TaskResult[], wallMs: number): ResultFi
       }
     }
   }
+  const tally = (kind: string) => tasks.filter((t) => OUTCOMES[t.status].tally === kind);
   return {
     tasks: tasks.length,
-    complete: tasks.filter((t) => OUTCOMES[t.status].tally === "complete").length,
-    unverified: tasks.filter((t) => OUTCOMES[t.status].tally === "complete" && !t.verified).length,
-    aborted: tasks.filter((t) => OUTCOMES[t.status].tally === "aborted").length,
-    failed: tasks.filter((t) => OUTCOMES[t.status].tally === "failed").length,
+    complete: tally("complete").length,
+    unverified: tally("complete").filter((t) => !t.verified).length,
+    skipped: tally("skipped").length,
+    aborted: tally("aborted").length,
+    failed: tally("failed").length,
     attempts: tasks.reduce((n, t) => n + t.attempts, 0),
     attemptsByTier,
     tokens,
@@ -89,40 +106,44 @@ export async function writeResultFile(file: string, result: ResultFile): Promise
   await rename(tmp, file);
 }
 
-/** A short markdown summary, the shape GitHub renders on the run's page. */
-export function renderStepSummary(result: ResultFile): string {
-  const t = result.totals;
-  const lines = [
-    `### smol-coder: ${t.complete} of ${t.tasks} task${t.tasks === 1 ? "" : "s"} complete${t.unverified > 0 ? ` (${t.unverified} unverified)` : ""}${result.dryRun ? " (dry run)" : ""}`,
-    "",
-    "| task | status | attempts | final tier | tokens | files |",
-    "| --- | --- | ---: | --- | ---: | --- |",
-    ...result.tasks.map(
-      (task) =>
-        `| ${escapeCell(shorten(task.description, 60))} | ${statusCell(task)} | ${task.attempts} | ${task.finalTier} | ${task.tokens.total} | ${escapeCell(task.filesChanged.join(", ") || "-")} |`,
-    ),
-    "",
-    `Attempts by tier: fast ${t.attemptsByTier.fast}, deep ${t.attemptsByTier.deep}, reviewer ${t.attemptsByTier.reviewer}. ` +
-      `Tokens: ${t.tokens.total}. Wall time: ${(t.wallMs / 1000).toFixed(1)} s.`,
-    "",
-  ];
-  return lines.join("\n");
+/**
+ * Writes the result file after every task and at the end. Writes go one after another (they
+ * share a temp file), and a write that waits is replaced by the newest, which holds more.
+ */
+export function createResultWriter(file: string): { write(result: ResultFile): Promise<void> } {
+  let chain: Promise<void> = Promise.resolve();
+  let latest: ResultFile | null = null;
+  return {
+    write(result) {
+      latest = result;
+      chain = chain.then(async () => {
+        const next = latest;
+        latest = null;
+        if (next) await writeResultFile(file, next);
+      });
+      return chain;
+    },
+  };
 }
 
-export async function appendStepSummary(file: string, result: ResultFile): Promise<void> {
-  await appendFile(file, renderStepSummary(result));
-}
-
-/** "complete (unverified)" for a task no check looked at: a reader must not take it for a checked one. */
-function statusCell(task: TaskResult): string {
-  return task.status === "complete" && !task.verified ? "complete (unverified)" : task.status;
-}
-
-function shorten(text: string, max: number): string {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
-}
-
-function escapeCell(text: string): string {
-  return text.replaceAll("|", "\\|");
+/** The result file of an earlier run (--resume), checked against the schema. */
+export async function readResultFile(file: string, flag = "--resume"): Promise<ResultFile> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read the result file ${file} (${flag}): ${code === "ENOENT" ? "no such file" : (code ?? (err as Error).message)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file} (${flag}) is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = ResultFileSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new InputError(`${file} (${flag}) is not a smol-coder result file:\n${issueLines(parsed.error, "json").map((l) => `${file}: ${l}`).join("\n")}`);
+  }
+  return parsed.data;
 }

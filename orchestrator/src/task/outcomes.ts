@@ -4,6 +4,7 @@
 import type { TokenTotals } from "../core/events.ts";
 import { EXIT } from "../core/errors.ts";
 import type { Tier } from "../core/types.ts";
+import type { TaskCommit } from "../git/types.ts";
 
 export type TokensByTier = Record<Tier, TokenTotals>;
 
@@ -19,11 +20,21 @@ export interface TaskSummary {
 export type UnavailableReason = "unreachable" | "auth" | "unknown_model";
 
 export type TaskOutcome =
-  | ({ status: "complete"; files: string[]; diff: string; /** False when no check ran (--no-checks). */ verified: boolean } & TaskSummary)
+  | ({
+      status: "complete";
+      files: string[];
+      diff: string;
+      /** False when no check ran (--no-checks). */
+      verified: boolean;
+      /** The task's commit (--commit); null when the run does not commit. */
+      commit: TaskCommit | null;
+    } & TaskSummary)
   | ({ status: "aborted"; lastErrors: string[]; reason: string; diff: string | null } & TaskSummary)
   | ({ status: "unavailable"; reason: UnavailableReason; message: string; model: string } & TaskSummary)
   | ({ status: "too_large"; message: string } & TaskSummary)
-  | ({ status: "interrupted" } & TaskSummary);
+  | ({ status: "interrupted" } & TaskSummary)
+  /** Completed in an earlier run (--resume): not run again. */
+  | ({ status: "skipped"; commit: TaskCommit | null; earlierRunId: string; verified: boolean } & TaskSummary);
 
 export type TaskStatus = TaskOutcome["status"];
 
@@ -33,11 +44,12 @@ interface OutcomeSpec {
   /** Decides which outcome of a batch sets the exit code: the highest wins. */
   severity: number;
   /** Which count of the run's totals it adds to. */
-  tally: "complete" | "aborted" | "failed";
+  tally: "complete" | "skipped" | "aborted" | "failed";
 }
 
 export const OUTCOMES: Record<TaskStatus, OutcomeSpec> = {
   complete: { exitCode: EXIT.ok, severity: 0, tally: "complete" },
+  skipped: { exitCode: EXIT.ok, severity: 0, tally: "skipped" },
   aborted: { exitCode: EXIT.aborted, severity: 1, tally: "aborted" },
   too_large: { exitCode: EXIT.badInput, severity: 2, tally: "failed" },
   unavailable: { exitCode: EXIT.modelUnavailable, severity: 3, tally: "failed" },
@@ -56,6 +68,11 @@ export function keptDiff(outcome: TaskOutcome): string | null {
   return outcome.status === "complete" || outcome.status === "aborted" ? outcome.diff : null;
 }
 
+/** The task's commit, made in this run or (skipped) in the earlier one. */
+export function commitOf(outcome: TaskOutcome): TaskCommit | null {
+  return outcome.status === "complete" || outcome.status === "skipped" ? outcome.commit : null;
+}
+
 /** The files the task changed, as they stay in the workspace. */
 export function changedFiles(outcome: TaskOutcome): string[] {
   return outcome.status === "complete" ? outcome.files : [];
@@ -69,6 +86,8 @@ export function outcomeMessage(outcome: TaskOutcome): string | null {
     case "unavailable":
     case "too_large":
       return outcome.message;
+    case "skipped":
+      return `completed in the earlier run ${outcome.earlierRunId}`;
     case "complete":
     case "interrupted":
       return null;

@@ -8,12 +8,14 @@ import type { AttemptRecord, Limits, Task, Tier } from "../core/types.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
 import { createLocalGate } from "../concurrency/workspace-gate.ts";
 import type { AttemptOutcome, ExecutorDeps } from "../executor/attempt.ts";
+import type { TaskCommitter } from "../git/types.ts";
 import { executeAttempt } from "../executor/attempt.ts";
 import type { PreviousAttempt } from "../executor/prompt.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { CommandRunner } from "../verify/process.ts";
 import type { CheckPlan } from "../verify/plan.ts";
 import { runChecks, type VerifyRun } from "../verify/run.ts";
+import { hashOwnedFiles, type FileHashes } from "../workspace/fingerprint.ts";
 import { openOwnedFiles, type OwnedFiles } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
 import { takeBaseline } from "./baseline.ts";
@@ -41,6 +43,8 @@ export interface RunTaskOptions {
     now?: () => number;
     gate?: WorkspaceGate;
     baselineCache?: BaselineCache;
+    /** Commits each passing attempt (--commit); absent, nothing is committed. */
+    committer?: TaskCommitter;
     onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
   };
 }
@@ -51,13 +55,18 @@ const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hun
 /** What one attempt leaves: either the task's end, or a failure for the policy to weigh. */
 type Step = { end: TaskOutcome } | { record: AttemptRecord; previous: PreviousAttempt };
 
-export async function runTask(options: RunTaskOptions): Promise<TaskOutcome> {
+/** A task's outcome, and its owned files as it left them (read while they were still its own). */
+export type TaskEnd = TaskOutcome & { filesLeft: FileHashes };
+
+export async function runTask(options: RunTaskOptions): Promise<TaskEnd> {
   const { task, deps } = options;
   const gate = deps.gate ?? createLocalGate();
   const releaseFiles = await gate.claimFiles(task.filesOwned);
   try {
     const owned = await openOwnedFiles(options.workspace, task.filesOwned);
-    return await new TaskRun(options, owned, gate).run();
+    const outcome = await new TaskRun(options, owned, gate).run();
+    // A file that cannot be read back only means a later --resume runs this task again.
+    return { ...outcome, filesLeft: await hashOwnedFiles(owned.root, task.filesOwned).catch(() => ({})) };
   } finally {
     releaseFiles();
   }
@@ -191,6 +200,7 @@ class TaskRun {
       strict: this.options.strict ?? false,
       dryRun: this.options.dryRun ?? false,
       filesOwned: task.filesOwned,
+      commit: deps.committer ? (files) => this.commit(deps.committer!, tier, files) : undefined,
       signal: deps.signal,
       logger: this.log,
       onApplied: (changes) => (this.lastApplied = { changes, diff: plan.diff }),
@@ -201,9 +211,22 @@ class TaskRun {
       const verified = this.options.checks.checks.length > 0;
       emit(this.log, { event: "task_complete", ...this.tally.closing(this.tier), files: result.files, verified });
       deps.onPhase?.("done", { tier, attempt });
-      return { end: { status: "complete", files: result.files, diff: plan.diff, verified, ...this.tally.summary(this.tier) } };
+      return { end: { status: "complete", files: result.files, diff: plan.diff, verified, commit: result.commit, ...this.tally.summary(this.tier) } };
     }
     return { record: { attempt, tier, outcome: "verification_fail", diff: plan.diff, errors: result.errors }, previous: result.previous };
+  }
+
+  /** The commit of a passing attempt, with the task's tally as it stands once this attempt counts. */
+  private commit(committer: TaskCommitter, tier: Tier, files: string[]) {
+    const s = this.tally.summary(tier);
+    return committer.commit({
+      files,
+      finalTier: tier,
+      attempts: s.attempts + 1,
+      tokens: s.tokens.total,
+      verified: this.options.checks.checks.length > 0,
+      signal: this.options.deps.signal,
+    });
   }
 
   private escalate(): void {

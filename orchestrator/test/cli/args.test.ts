@@ -18,6 +18,15 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs(["-v"]).command).toBe("version");
   });
 
+  test("commits: --branch and --commit-dirty imply --commit; --no-commit says no; no flag leaves the config's say", () => {
+    expect(parseCliArgs(["-w", "/w"])).toMatchObject({ commit: undefined, commitDirty: false, branch: undefined, resume: undefined });
+    expect(parseCliArgs(["-w", "/w", "--commit"]).commit).toBe(true);
+    expect(parseCliArgs(["-w", "/w", "--no-commit"]).commit).toBe(false);
+    expect(parseCliArgs(["-w", "/w", "--branch", "smol/x"])).toMatchObject({ commit: true, branch: "smol/x" });
+    expect(parseCliArgs(["-w", "/w", "--commit-dirty"])).toMatchObject({ commit: true, commitDirty: true });
+    expect(parseCliArgs(["-w", "/w", "--resume", "r.json"])).toMatchObject({ resume: "r.json", commit: undefined });
+  });
+
   const refused: Array<[string[], RegExp]> = [
     [[], /--workspace/],
     [["--workspace"], /workspace/],
@@ -27,6 +36,12 @@ describe("parseCliArgs", () => {
     [["-w", "/w", "--verify-timeout-ms", "soon"], /whole number/],
     [["-w", "/w", "--verify-timeout-ms", "500"], /--verify-timeout-ms must be a whole number of milliseconds from 1000 to 3600000, got "500"/],
     [["-w", "/w", "--dry-run", "--keep-failed"], /cannot be used together/],
+    [["-w", "/w", "--commit", "--no-commit"], /--commit and --no-commit cannot be used together/],
+    [["-w", "/w", "--branch", "b", "--no-commit"], /--branch commits each task/],
+    [["-w", "/w", "--commit-dirty", "--no-commit"], /--commit-dirty cannot be used with --no-commit/],
+    [["-w", "/w", "--branch", "b", "--keep-failed"], /--keep-failed cannot be used with --branch/],
+    [["-w", "/w", "--branch", " "], /--branch needs a branch name/],
+    [["-w", "/w", "--resume", ""], /--resume needs the result file/],
   ];
   for (const [argv, message] of refused) {
     test(`refuses ${JSON.stringify(argv)}`, () => {

@@ -13,7 +13,8 @@ const summary = {
   tokens: { prompt: 0, completion: 0, total: 0 },
   tokensByTier: { fast: { prompt: 0, completion: 0, total: 0 }, deep: { prompt: 0, completion: 0, total: 0 }, reviewer: { prompt: 0, completion: 0, total: 0 } },
 };
-const complete: TaskOutcome = { status: "complete", files: ["a.ts"], diff: "d", verified: true, ...summary };
+const complete: TaskOutcome = { status: "complete", files: ["a.ts"], diff: "d", verified: true, commit: null, ...summary };
+const skipped: TaskOutcome = { status: "skipped", commit: { sha: "a".repeat(40), branch: "main" }, earlierRunId: "r0", verified: true, ...summary };
 const aborted: TaskOutcome = { status: "aborted", lastErrors: ["e"], reason: "attempts exhausted", diff: null, ...summary };
 const tooLarge: TaskOutcome = { status: "too_large", message: "the prompt is too big", ...summary };
 const unavailable = (reason: "unreachable" | "auth" | "unknown_model"): TaskOutcome => ({ status: "unavailable", reason, message: "m", model: "fast-coder", ...summary });
@@ -33,6 +34,12 @@ describe("exitCodeFor", () => {
   test("all complete is 0; any abort is 1", () => {
     expect(exitCodeFor([complete, complete], env, null)).toBe(EXIT.ok);
     expect(exitCodeFor([complete, aborted], env, null)).toBe(EXIT.aborted);
+  });
+
+  test("a task skipped by --resume counts as done: 0 alone, and it hides no abort", () => {
+    expect(exitCodeFor([skipped, skipped], env, null)).toBe(EXIT.ok);
+    expect(exitCodeFor([skipped, complete], env, null)).toBe(EXIT.ok);
+    expect(exitCodeFor([skipped, aborted], env, null)).toBe(EXIT.aborted);
   });
 
   test("a prompt too large is exit 2 with its message", () => {

@@ -28,6 +28,7 @@ describe("defaults", () => {
     expect(cfg.tiers.reviewer.contextWindow).toBe(16_384);
     expect(cfg.verify).toEqual({ scripts: ["typecheck", "lint", "build"], timeouts: {}, strict: false });
     expect(cfg.logs).toEqual({ dir: null, keep: 200 });
+    expect(cfg.git).toEqual({ commit: false });
   });
 });
 
@@ -219,6 +220,17 @@ describe("precedence: flags > env > config file > defaults", () => {
     const ws = await workspaceWith({ logs: { dir: "from-file" } });
     expect((await load(ws)).logs.dir).toBe(path.join(ws, "from-file"));
     expect((await load(ws, {}, { SMOL_LOG_DIR: "/var/log/smol" })).logs.dir).toBe("/var/log/smol");
+  });
+
+  test("git.commit: --commit and --no-commit beat the file, which beats the default", async () => {
+    const on = await workspaceWith({ git: { commit: true } });
+    expect((await load(on)).git.commit).toBe(true);
+    expect((await load(on, { commit: false })).git.commit).toBe(false);
+    const off = await tempDir();
+    expect((await load(off)).git.commit).toBe(false);
+    expect((await load(off, { commit: true })).git.commit).toBe(true);
+    expect((await refusal(load(await workspaceWith({ git: { commit: "yes" } })))).message).toContain("git.commit:");
+    expect((await refusal(load(await workspaceWith({ git: { branch: "x" } })))).message).toContain("git");
   });
 
   test("tier model env vars override the file, per tier", async () => {

@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { renderStepSummary, ResultFileSchema } from "../../src/run/results.ts";
+import { ResultFileSchema } from "../../src/run/results.ts";
+import { renderStepSummary } from "../../src/run/summary.ts";
 import { runCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { diffReply, unifiedDiff } from "../../testing/replies.ts";
@@ -118,6 +119,8 @@ test("renderStepSummary escapes pipes in descriptions", () => {
     startedAt: new Date(0).toISOString(),
     finishedAt: new Date(0).toISOString(),
     dryRun: false,
+    baseCommit: null,
+    branch: null,
     tasks: [
       {
         taskId: "t",
@@ -134,9 +137,11 @@ test("renderStepSummary escapes pipes in descriptions", () => {
         tokensByTier: { fast: t, deep: t, reviewer: t },
         durationMs: 1,
         message: "x",
+        commit: null,
+        fingerprint: { task: "t", files: { x: null } },
       },
     ],
-    totals: { tasks: 1, complete: 0, unverified: 0, aborted: 1, failed: 0, attempts: 5, attemptsByTier: { fast: 2, deep: 2, reviewer: 1 }, tokens: t, tokensByTier: { fast: t, deep: t, reviewer: t }, wallMs: 1 },
+    totals: { tasks: 1, complete: 0, unverified: 0, skipped: 0, aborted: 1, failed: 0, attempts: 5, attemptsByTier: { fast: 2, deep: 2, reviewer: 1 }, tokens: t, tokensByTier: { fast: t, deep: t, reviewer: t }, wallMs: 1 },
   });
   expect(md).toContain("| a \\| b | aborted | 5 | reviewer | 0 | - |");
 });

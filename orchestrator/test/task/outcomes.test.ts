@@ -4,10 +4,11 @@ import { OUTCOMES, TASK_STATUSES, worstOutcome, type TaskStatus } from "../../sr
 
 describe("the outcome table", () => {
   test("every status has its exit code and its count", () => {
-    expect(TASK_STATUSES).toEqual(["complete", "aborted", "too_large", "unavailable", "interrupted"]);
+    expect(TASK_STATUSES).toEqual(["complete", "skipped", "aborted", "too_large", "unavailable", "interrupted"]);
     const rows = Object.fromEntries(TASK_STATUSES.map((s) => [s, [OUTCOMES[s].exitCode, OUTCOMES[s].tally]]));
     expect(rows).toEqual({
       complete: [EXIT.ok, "complete"],
+      skipped: [EXIT.ok, "skipped"],
       aborted: [EXIT.aborted, "aborted"],
       too_large: [EXIT.badInput, "failed"],
       unavailable: [EXIT.modelUnavailable, "failed"],
@@ -20,6 +21,8 @@ describe("the outcome table", () => {
     [[], undefined],
     [["complete", "complete"], "complete"],
     [["complete", "aborted"], "aborted"],
+    [["skipped", "complete"], "skipped"],
+    [["skipped", "aborted"], "aborted"],
     [["aborted", "too_large"], "too_large"],
     [["too_large", "unavailable", "aborted"], "unavailable"],
     [["unavailable", "interrupted", "complete"], "interrupted"],

@@ -1,0 +1,25 @@
+// A commit that git refused is the last check of an attempt: a pre-commit or commit-msg hook is
+// the project saying no, just as a failing lint is. Its output is read like a check's (a hook
+// that runs tsc or ESLint prints their errors), so the next prompt shows the errors with the
+// attempted code around them.
+import { formatDiagnostic } from "../verify/diagnostics/compare.ts";
+import type { Diagnostic } from "../verify/diagnostics/diagnostic.ts";
+import { parseDiagnostics } from "../verify/diagnostics/registry.ts";
+
+/** The check name a refused commit is logged under (verification_fail's failedChecks). */
+export const COMMIT_CHECK = "commit";
+
+export interface CommitRefusal {
+  /** One line each, the first saying what refused the change. */
+  errors: string[];
+  diagnostics: Diagnostic[];
+}
+
+export function commitRefusal(output: string, reason: "refused" | "timeout", cwd: string): CommitRefusal {
+  if (reason === "timeout") {
+    return { errors: ["git commit ran out of time (a hook ran longer than the verify timeout) and was stopped"], diagnostics: [] };
+  }
+  const diagnostics = parseDiagnostics(output, { cwd, exitCode: 1 }).filter((d) => d.severity === "error");
+  const header = "git commit refused the change: a hook (pre-commit or commit-msg) failed. Its output:";
+  return { errors: [header, ...diagnostics.map(formatDiagnostic)], diagnostics };
+}
