@@ -1,17 +1,26 @@
 /** patchApplier: the real-`patch` strict applier, its staging directory and its refusals. */
 import { describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { patchApplier } from "../../src/edits/strict.ts";
 
 describe("patchApplier (real GNU patch)", () => {
   const file = "a\nb\nc\nd\ne\nf\ng\n";
   test("applies a clean diff on copies, leaving nothing behind", async () => {
-    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("smol-edit-")));
-    const out = await patchApplier("--- a/d/x.txt\n+++ b/d/x.txt\n@@ -3,3 +3,3 @@\n c\n-d\n+D\n e\n", new Map([["d/x.txt", file]]));
-    expect(out?.get("d/x.txt")).toBe(file.replace("d\n", "D\n"));
-    const afterDirs = readdirSync(tmpdir()).filter((n) => n.startsWith("smol-edit-") && !before.has(n));
-    expect(afterDirs).toEqual([]);
+    // A temp folder of this test's own: other processes on the machine make smol-edit-* too.
+    const own = mkdtempSync(join(tmpdir(), "smol-strict-test-"));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    try {
+      const out = await patchApplier("--- a/d/x.txt\n+++ b/d/x.txt\n@@ -3,3 +3,3 @@\n c\n-d\n+D\n e\n", new Map([["d/x.txt", file]]));
+      expect(out?.get("d/x.txt")).toBe(file.replace("d\n", "D\n"));
+      expect(readdirSync(own)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   test("refuses a hunk that only applies at an offset", async () => {
