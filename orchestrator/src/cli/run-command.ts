@@ -9,7 +9,6 @@ import type { Env } from "../core/env.ts";
 import { createTelemetry, emit } from "../core/telemetry.ts";
 import type { Task } from "../core/types.ts";
 import { createLeaseLimiter } from "../concurrency/lease-limiter.ts";
-import { openLeaseStore } from "../concurrency/lease-store.ts";
 import { defaultStateDir } from "../concurrency/state-dir.ts";
 import { createLeaseGate } from "../concurrency/workspace-gate.ts";
 import { createWarmLimiter } from "../concurrency/warm.ts";
@@ -17,12 +16,12 @@ import { createModelClient } from "../executor/model-client.ts";
 import { runBatch } from "../run/batch.ts";
 import { pruneLogs } from "../run/log-files.ts";
 import { appendStepSummary, writeResultFile } from "../run/results.ts";
-import { createBaselineCache } from "../verify/baseline-cache.ts";
 import { resolveWorkspace } from "../workspace/owned-files.ts";
 import type { CliArgs } from "./args.ts";
 import { exitCodeFor } from "./exit.ts";
 import type { RawEnv } from "./main.ts";
 import { onStopSignal } from "./signals.ts";
+import { openRunState } from "./state.ts";
 import { createStatusBoard } from "./status-board.ts";
 import { parseTasks, readTaskText } from "./task-input.ts";
 
@@ -45,7 +44,8 @@ export async function runTasks(args: CliArgs, env: Env, rawEnv: RawEnv): Promise
 async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: ResolvedConfig, tasks: Task[], workspace: string): Promise<number> {
   const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}`;
   const logDir = config.logs.dir ?? DEFAULT_LOG_DIR;
-  const stateDir = defaultStateDir(rawEnv);
+  // First: a state folder that cannot be written ends the run before anything else starts.
+  const state = openRunState(defaultStateDir(rawEnv), env.LITELLM_URL);
   const labels = new Map<string, string>();
   const board = createStatusBoard(process.stderr, labels);
   const telemetry = createTelemetry({
@@ -56,12 +56,11 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
     // Logs and the status board share the terminal when stdout is one too.
     around: process.stdout.isTTY ? board.around : undefined,
   });
-  const store = openLeaseStore({ stateDir, scope: env.LITELLM_URL });
-  const gateStore = openLeaseStore({ stateDir, scope: "workspaces" });
   const controller = new AbortController();
   const stopSignals = onStopSignal(() => controller.abort());
   try {
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
+    for (const r of state.recoveries) emit(telemetry.logger, { event: "state_recovered", file: r.file, movedTo: r.movedTo, reason: r.reason });
     const { outcomes, result } = await runBatch({
       tasks,
       workspace,
@@ -78,9 +77,9 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
           stallTimeoutMs: env.MODEL_STALL_TIMEOUT_MS,
           maxRetries: env.MODEL_MAX_RETRIES,
         }),
-        limiter: createWarmLimiter(createLeaseLimiter(store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
-        gate: createLeaseGate(gateStore, workspace),
-        baselineCache: createBaselineCache(path.join(stateDir, "baselines")),
+        limiter: createWarmLimiter(createLeaseLimiter(state.store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
+        gate: createLeaseGate(state.gateStore, workspace),
+        baselineCache: state.baselineCache,
         logger: telemetry.logger,
         signal: controller.signal,
         bunPath: process.execPath,
@@ -103,8 +102,7 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
   } finally {
     board.close();
     stopSignals.dispose();
-    store.close();
-    gateStore.close();
+    state.close();
     telemetry.flush();
     await pruneLogs(logDir, config.logs.keep, telemetry.logFile).catch(() => {});
   }
