@@ -1,8 +1,9 @@
 // Runs a child process the way verification needs. A check ends when its script exits, not
 // when its output pipes close (a background child may hold them open for ever); then every
 // process it started is killed, whatever group or session it moved to (process-tree.ts). A
-// timeout or an abort sends SIGTERM to all of them and SIGKILL after a grace period. No stdin;
-// output kept to a bounded head and tail (bounded-output.ts).
+// timeout or an abort sends SIGTERM to all of them, then SIGKILL to what is left once the script
+// has exited, or after a grace period at the latest. No stdin; output kept to a bounded head and
+// tail (bounded-output.ts).
 //
 // Bun.spawn rather than execa: its `exited` settles when the process exits, while execa waits
 // for the pipes to close; it has no signal-exit hook (under Bun, removing that hook also drops
@@ -11,7 +12,7 @@
 import { writeFileSync } from "node:fs";
 import { KILL_GRACE_MS } from "../core/defaults.ts";
 import { BoundedOutput } from "./bounded-output.ts";
-import { markCheck, type CheckProcesses } from "./process-tree.ts";
+import { markCheck } from "./process-tree.ts";
 
 export interface RunOptions {
   cwd: string;
@@ -42,16 +43,6 @@ export interface RunResult {
 
 export type CommandRunner = (command: string, args: readonly string[], options: RunOptions) => Promise<RunResult>;
 
-/** Runs `fn` when the process exits; the function it returns cancels that. */
-export type ExitHook = (fn: () => void) => () => void;
-
-export interface RunnerDeps {
-  /** Marks and finds one check's processes. Default markCheck(). */
-  processes?: () => CheckProcesses;
-  /** Default: the process's "exit" event, so a CLI that exits mid-check leaves none behind. */
-  onExit?: ExitHook;
-}
-
 /**
  * After everything found is killed, how long the output pipes may stay open: only a process that
  * escaped (see process-tree.ts) still holds one, and its output no longer counts.
@@ -64,76 +55,67 @@ interface ByteReader {
   cancel(): Promise<void>;
 }
 
-const onProcessExit: ExitHook = (fn) => {
-  process.on("exit", fn);
-  return () => void process.off("exit", fn);
-};
+export const runCommand: CommandRunner = async (command, args, options) => {
+  const started = performance.now();
+  const output = new BoundedOutput(options.keepBytes ?? 64 * 1024);
+  const result = (reason: RunResult["reason"], exitCode: number | null): RunResult => ({
+    ok: reason === "exit" && exitCode === 0,
+    exitCode,
+    reason,
+    durationMs: Math.round(performance.now() - started),
+    output: output.text(),
+    droppedBytes: output.dropped,
+  });
+  if (options.signal?.aborted) return result("aborted", null);
 
-export function createCommandRunner(deps: RunnerDeps = {}): CommandRunner {
-  const mark = deps.processes ?? (() => markCheck());
-  const onExit = deps.onExit ?? onProcessExit;
-  return async (command, args, options) => {
-    const started = performance.now();
-    const output = new BoundedOutput(options.keepBytes ?? 64 * 1024);
-    const result = (reason: RunResult["reason"], exitCode: number | null): RunResult => ({
-      ok: reason === "exit" && exitCode === 0,
-      exitCode,
-      reason,
-      durationMs: Math.round(performance.now() - started),
-      output: output.text(),
-      droppedBytes: output.dropped,
+  const tree = markCheck();
+  let child: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  try {
+    child = Bun.spawn([command, ...args], {
+      cwd: options.cwd,
+      env: childEnv(options.env, tree.env),
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      detached: true, // its own session and group: a timeout reaches the group, and autogroup nice applies to it alone
     });
-    if (options.signal?.aborted) return result("aborted", null);
+  } catch (error) {
+    output.push(Buffer.from(String((error as Error)?.message ?? error)));
+    return result("spawn_error", null);
+  }
+  const root = child.pid;
+  // A CLI that exits in the middle of a check (a second Ctrl-C) takes the check's processes with it.
+  const onExit = () => tree.killAllNow(root);
+  process.on("exit", onExit);
+  if (options.niceness) setAutogroupNice(root, options.niceness);
+  const readers = [child.stdout.getReader(), child.stderr.getReader()];
+  const pumps = readers.map((reader) => pump(reader, output));
 
-    const tree = mark();
-    let child: Bun.Subprocess<"ignore", "pipe", "pipe">;
-    try {
-      child = Bun.spawn([command, ...args], {
-        cwd: options.cwd,
-        env: childEnv(options.env, tree.env),
-        stdin: "ignore",
-        stdout: "pipe",
-        stderr: "pipe",
-        detached: true, // its own session and group: a timeout reaches the group, and autogroup nice applies to it alone
-      });
-    } catch (error) {
-      output.push(Buffer.from(String((error as Error)?.message ?? error)));
-      return result("spawn_error", null);
-    }
-    const root = child.pid;
-    const cancelExitHook = onExit(() => tree.killAllNow(root));
-    if (options.niceness) setAutogroupNice(root, options.niceness);
-    const readers = [child.stdout.getReader(), child.stderr.getReader()];
-    const pumps = readers.map((reader) => pump(reader, output));
-
-    let reason: RunResult["reason"] = "exit";
-    let hardKill: ReturnType<typeof setTimeout> | undefined;
-    const stop = (why: RunResult["reason"]) => {
-      if (reason !== "exit") return;
-      reason = why;
-      tree.signal(root, "SIGTERM");
-      hardKill = setTimeout(() => void tree.killAll(root), options.graceMs ?? KILL_GRACE_MS);
-    };
-    const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
-    const onAbort = () => stop("aborted");
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-
-    try {
-      await child.exited;
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      // The script is done: whatever it left running (a watcher, a daemon, `sleep 1000 &`) ends now.
-      await tree.killAll(root);
-      if (hardKill) clearTimeout(hardKill);
-      cancelExitHook();
-      await drain(pumps, readers);
-    }
-    return result(reason, child.exitCode);
+  let reason: RunResult["reason"] = "exit";
+  let hardKill: ReturnType<typeof setTimeout> | undefined;
+  const stop = (why: RunResult["reason"]) => {
+    if (reason !== "exit") return;
+    reason = why;
+    tree.signal(root, "SIGTERM");
+    hardKill = setTimeout(() => void tree.killAll(root), options.graceMs ?? KILL_GRACE_MS);
   };
-}
+  const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
+  const onAbort = () => stop("aborted");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
 
-export const runCommand: CommandRunner = createCommandRunner();
+  try {
+    await child.exited;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    // The script is done: whatever it left running (a watcher, a daemon, `sleep 1000 &`) ends now.
+    await tree.killAll(root);
+    if (hardKill) clearTimeout(hardKill);
+    process.off("exit", onExit);
+    await drain(pumps, readers);
+  }
+  return result(reason, child.exitCode);
+};
 
 /** The CLI's environment (as a shell would pass it on), the check's, and the check's marker. */
 function childEnv(env: RunOptions["env"], marker: Record<string, string>): Record<string, string> {
