@@ -28,10 +28,12 @@ export interface CliOptions {
   stdin?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Runs the CLI under this command, e.g. `setpriv --reuid=65534 ...` to run it as nobody. */
+  prefix?: string[];
 }
 
 export function startCli(options: CliOptions): CliRun {
-  const proc = Bun.spawn([process.execPath, "run", "src/index.ts", ...options.args], {
+  const proc = Bun.spawn([...(options.prefix ?? []), process.execPath, "run", "src/index.ts", ...options.args], {
     cwd: options.cwd ?? ORCHESTRATOR_DIR,
     env: { ...baseEnv(), ...options.env } as Record<string, string>,
     stdin: "pipe",

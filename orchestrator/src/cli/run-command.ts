@@ -10,7 +10,6 @@ import { InputError, InterruptedError } from "../core/errors.ts";
 import { createTelemetry, emit } from "../core/telemetry.ts";
 import type { Task } from "../core/types.ts";
 import { createLeaseLimiter } from "../concurrency/lease-limiter.ts";
-import { openLeaseStore } from "../concurrency/lease-store.ts";
 import { defaultStateDir } from "../concurrency/state-dir.ts";
 import type { LeaseStore } from "../concurrency/types.ts";
 import { createLeaseGate } from "../concurrency/workspace-gate.ts";
@@ -21,12 +20,12 @@ import { runBatch } from "../run/batch.ts";
 import { pruneLogs } from "../run/log-files.ts";
 import { createResultWriter, readResultFile, type ResultFile } from "../run/results.ts";
 import { appendStepSummary } from "../run/summary.ts";
-import { createBaselineCache } from "../verify/baseline-cache.ts";
 import { resolveWorkspace } from "../workspace/owned-files.ts";
 import type { CliArgs } from "./args.ts";
 import { exitCodeFor } from "./exit.ts";
 import type { RawEnv } from "./main.ts";
 import { onStopSignal } from "./signals.ts";
+import { openRunState } from "./state.ts";
 import { createStatusBoard } from "./status-board.ts";
 import { parseTasks, readTaskText } from "./task-input.ts";
 
@@ -59,6 +58,8 @@ async function runLoaded(
   const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}`;
   const logDir = config.logs.dir ?? DEFAULT_LOG_DIR;
   const stateDir = defaultStateDir(rawEnv);
+  // First: a state folder that cannot be written ends the run before anything else starts.
+  const state = openRunState(stateDir, env.LITELLM_URL);
   const labels = new Map<string, string>();
   const board = createStatusBoard(process.stderr, labels);
   const telemetry = createTelemetry({
@@ -69,8 +70,6 @@ async function runLoaded(
     // Logs and the status board share the terminal when stdout is one too.
     around: process.stdout.isTTY ? board.around : undefined,
   });
-  const store = openLeaseStore({ stateDir, scope: env.LITELLM_URL });
-  const gateStore = openLeaseStore({ stateDir, scope: "workspaces" });
   const controller = new AbortController();
   const stopSignals = onStopSignal(() => controller.abort());
   // --resume writes back to the file it resumed, so a second crash is resumed the same way.
@@ -79,9 +78,10 @@ async function runLoaded(
   let git: GitSession | null = null;
   try {
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
+    for (const r of state.recoveries) emit(telemetry.logger, { event: "state_recovered", file: r.file, movedTo: r.movedTo, reason: r.reason });
     // With --branch, before the session: a refused run must not leave a branch or worktree behind.
     if (earlier && args.branch) refuseOtherBranch(earlier, args.branch, args.resume!);
-    git = await startGit(args, config, { workspace, runId, stateDir, gateStore, signal: controller.signal, received: stopSignals.received });
+    git = await startGit(args, config, { workspace, runId, stateDir, gateStore: state.gateStore, signal: controller.signal, received: stopSignals.received });
     if (earlier && !args.branch) refuseOtherBranch(earlier, git.checkedOut, args.resume!);
     const { outcomes, result } = await runBatch({
       tasks,
@@ -102,9 +102,9 @@ async function runLoaded(
           stallTimeoutMs: env.MODEL_STALL_TIMEOUT_MS,
           maxRetries: env.MODEL_MAX_RETRIES,
         }),
-        limiter: createWarmLimiter(createLeaseLimiter(store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
-        gate: createLeaseGate(gateStore, git.workspace),
-        baselineCache: createBaselineCache(path.join(stateDir, "baselines")),
+        limiter: createWarmLimiter(createLeaseLimiter(state.store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
+        gate: createLeaseGate(state.gateStore, git.workspace),
+        baselineCache: state.baselineCache,
         logger: telemetry.logger,
         signal: controller.signal,
         bunPath: process.execPath,
@@ -130,8 +130,7 @@ async function runLoaded(
     stopSignals.dispose();
     // The branch's worktree goes before the leases: another run may be waiting for it.
     await git?.close().catch((err: Error) => process.stderr.write(`smol-coder: could not remove the branch worktree: ${err.message}\n`));
-    store.close();
-    gateStore.close();
+    state.close();
     telemetry.flush();
     await pruneLogs(logDir, config.logs.keep, telemetry.logFile).catch(() => {});
   }

@@ -7,7 +7,7 @@
 // only grows) may take a slot, so a newcomer cannot barge past processes already waiting.
 import type { Database } from "bun:sqlite";
 import { randomUUID } from "node:crypto";
-import { openLeaseFile } from "./lease-file.ts";
+import { openLeaseFile, type LeaseFileRecovery } from "./lease-file.ts";
 
 export interface LeaseDbOptions {
   stateDir: string;
@@ -18,6 +18,8 @@ export interface LeaseDbOptions {
   /** This process: its own rows are never reclaimed as dead. */
   pid: number;
   isAlive: (pid: number) => boolean;
+  /** Told when a corrupt file was moved aside and replaced (lease-file.ts). */
+  onRecovered?: (recovery: LeaseFileRecovery) => void;
 }
 
 export type TakeResult =
@@ -41,7 +43,7 @@ export class LeaseDb {
     this.now = options.now;
     this.pid = options.pid;
     this.isAlive = options.isAlive;
-    this.db = openLeaseFile(options.stateDir);
+    this.db = openLeaseFile(options.stateDir, { onRecovered: options.onRecovered });
     this.takeTx = this.db.transaction((key: string, limit: number, waiterId: string | null) =>
       this.takeSlot(key, limit, waiterId),
     );

@@ -8,7 +8,7 @@
 // Waiters poll every `pollMs`, more slowly the further back they are (pollInterval); a release
 // in the same process wakes its local waiters at once.
 import { LeaseDb, type TakeResult } from "./lease-db.ts";
-import { isBusy } from "./lease-file.ts";
+import { isBusy, type LeaseFileRecovery } from "./lease-file.ts";
 import { pidIsAlive } from "./pid.ts";
 import { pollInterval } from "./poll-interval.ts";
 import type { AcquireOptions, Lease, LeaseStore } from "./types.ts";
@@ -33,6 +33,8 @@ export interface LeaseStoreOptions {
   isAlive?: (pid: number) => boolean;
   /** Default: the process's "exit" event. Closes a store that still holds or waits at exit. */
   onExit?: ExitHook;
+  /** Told when a corrupt db was moved aside and replaced. Opening throws StateFolderError when the folder cannot be written. */
+  onRecovered?: (recovery: LeaseFileRecovery) => void;
 }
 
 export const DEFAULT_POLL_MS = 50;
@@ -90,6 +92,7 @@ class SqliteLeaseStore implements LeaseStore {
       now: this.now,
       pid: options.pid ?? process.pid,
       isAlive: options.isAlive ?? pidIsAlive,
+      onRecovered: options.onRecovered,
     });
   }
 

@@ -64,3 +64,6 @@ export const ENV_DEFAULTS = {
   MODEL_MAX_RETRIES: 2,
   SMOL_WARM_DEFER_MS: 10_000,
 } as const;
+
+/** A check that runs out of time (or is interrupted) gets SIGTERM, then SIGKILL this much later. */
+export const KILL_GRACE_MS = 2_000;

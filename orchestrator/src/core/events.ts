@@ -11,6 +11,8 @@ export interface TokenTotals {
 
 export type SmolEvent =
   | { event: "orchestrator_startup"; litellmUrl: string; workspace: string; version: string }
+  /** A corrupt lease db in the state folder was kept under `movedTo` and replaced by a new one. */
+  | { event: "state_recovered"; file: string; movedTo: string; reason: string }
   | { event: "task_created"; tier: Tier; description: string; files: string[] }
   | { event: "tier_selected"; tier: Tier; reason: string }
   | { event: "slot_wait"; tier: Tier; position: number; holders: number; limit: number }
@@ -123,6 +125,7 @@ export type EventName = SmolEvent["event"];
 /** The level each event is logged at, so that `LOG_LEVEL=warn` still shows failures. */
 export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   orchestrator_startup: "info",
+  state_recovered: "warn",
   task_created: "info",
   tier_selected: "info",
   slot_wait: "info",

@@ -67,7 +67,7 @@ export const patchApplier: StrictApplier = async (diff, files) => {
       await mkdir(dirname(full), { recursive: true });
       await writeFile(full, content, "utf8");
     }
-    const { execa } = await import("execa"); // on first use, as in process.ts
+    const { execa } = await import("execa"); // on first use: it costs ~40 ms of start-up
     const result = await execa("patch", [...PATCH_ARGS], {
       cwd: dir,
       input: diff,

@@ -41,7 +41,8 @@ export async function takeBaseline(options: BaselineOptions): Promise<VerifyRun 
 
 async function cachedRun(options: BaselineOptions): Promise<{ run: VerifyRun; cached: boolean }> {
   const { cache } = options;
-  const key = cache ? await cache.key(options.root, options.plan) : null;
+  // A cache that fails only costs the run it would have saved.
+  const key = cache ? await cache.key(options.root, options.plan).catch(() => null) : null;
   const hit = key ? await cache!.get(key) : null;
   if (hit) return { run: hit, cached: true };
   const run = await options.verify();

@@ -1,9 +1,13 @@
 // Caches the baseline verification run per workspace state. The checks before the first
 // attempt cost as much as an attempt's; when nothing in the workspace changed since the last
-// run (same files, sizes and mtimes, same commands) their result cannot have changed either.
-import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+// run (same file contents, same commands: fingerprint.ts) their result cannot have changed either.
+//
+// It is a cache in the state folder: an entry that cannot be read, is not JSON or is not the
+// shape of a run is a miss, and a folder that cannot be written only costs the run it would save.
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { z } from "zod";
+import { fingerprint } from "./fingerprint.ts";
 import type { CheckPlan } from "./plan.ts";
 import type { VerifyRun } from "./run.ts";
 
@@ -13,30 +17,38 @@ export interface BaselineCache {
   put(key: string, run: VerifyRun): Promise<void>;
 }
 
-/** Folders whose contents are tool output or dependencies, not the project's own state. */
-const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "build", "coverage", ".cache", ".turbo", ".next", ".vite"]);
-const SKIP_FILES = /\.tsbuildinfo$|\.smol-[0-9a-f]+\.tmp$/;
+const DiagnosticSchema = z
+  .object({
+    tool: z.enum(["tsc", "eslint", "oxlint", "vite", "unknown"]),
+    file: z.string().nullable(),
+    line: z.number().nullable(),
+    col: z.number().nullable(),
+    code: z.string().nullable(),
+    message: z.string(),
+    severity: z.enum(["error", "warning"]),
+    raw: z.string(),
+  })
+  .strict();
 
-/** A fingerprint of every project file's path, size and mtime, and of the commands to run. */
-async function fingerprint(root: string, plan: CheckPlan): Promise<string> {
-  const hash = createHash("sha256");
-  hash.update(JSON.stringify(plan.checks.map((c) => [c.name, c.command, c.args, c.timeoutMs])));
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) await walk(abs);
-      } else if ((e.isFile() || e.isSymbolicLink()) && !SKIP_FILES.test(e.name) && !SKIP_DIRS.has(e.name)) {
-        const info = await stat(abs).catch(() => null);
-        if (info?.isFile()) hash.update(`${path.relative(root, abs)}\0${info.size}\0${info.mtimeMs}\n`);
-      }
-    }
-  };
-  await walk(root);
-  return hash.digest("hex");
-}
+const VerifyRunSchema = z
+  .object({
+    ok: z.boolean(),
+    checks: z.array(
+      z
+        .object({
+          name: z.string(),
+          ok: z.boolean(),
+          reason: z.enum(["exit", "timeout", "aborted", "spawn_error", "skipped"]),
+          exitCode: z.number().nullable(),
+          durationMs: z.number(),
+          diagnostics: z.array(DiagnosticSchema),
+          outputTail: z.string(),
+        })
+        .strict(),
+    ),
+    durationMs: z.number(),
+  })
+  .strict();
 
 export function createBaselineCache(dir: string): BaselineCache {
   const file = (key: string) => path.join(dir, `${key}.json`);
@@ -44,7 +56,8 @@ export function createBaselineCache(dir: string): BaselineCache {
     key: fingerprint,
     async get(key) {
       try {
-        return JSON.parse(await readFile(file(key), "utf8")) as VerifyRun;
+        const parsed = VerifyRunSchema.safeParse(JSON.parse(await readFile(file(key), "utf8")));
+        return parsed.success ? parsed.data : null;
       } catch {
         return null;
       }
@@ -52,8 +65,13 @@ export function createBaselineCache(dir: string): BaselineCache {
     async put(key, run) {
       await mkdir(dir, { recursive: true });
       const tmp = `${file(key)}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(run));
-      await rename(tmp, file(key));
+      try {
+        await writeFile(tmp, JSON.stringify(run));
+        await rename(tmp, file(key));
+      } catch (error) {
+        await rm(tmp, { force: true }).catch(() => {});
+        throw error;
+      }
     },
   };
 }

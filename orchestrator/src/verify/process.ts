@@ -1,8 +1,18 @@
-// Runs a child process the way verification needs: in its own process group so a timeout can
-// kill every grandchild (tsc under `bun run` under a shell), with no stdin, and with output
-// kept to a bounded head and tail so a check that prints megabytes can neither stall on a full
-// pipe nor fill our memory.
+// Runs a child process the way verification needs. A check ends when its script exits, not
+// when its output pipes close (a background child may hold them open for ever); then every
+// process it started is killed, whatever group or session it moved to (process-tree.ts). A
+// timeout or an abort sends SIGTERM to all of them, then SIGKILL to what is left once the script
+// has exited, or after a grace period at the latest. No stdin; output kept to a bounded head and
+// tail (bounded-output.ts).
+//
+// Bun.spawn rather than execa: its `exited` settles when the process exits, while execa waits
+// for the pipes to close; it has no signal-exit hook (under Bun, removing that hook also drops
+// the CLI's own SIGINT handler, which is why the execa version had to pass `cleanup: false`);
+// and it costs no import (execa cost ~40 ms of start-up).
 import { writeFileSync } from "node:fs";
+import { KILL_GRACE_MS } from "../core/defaults.ts";
+import { BoundedOutput } from "./bounded-output.ts";
+import { markCheck } from "./process-tree.ts";
 
 export interface RunOptions {
   cwd: string;
@@ -17,6 +27,8 @@ export interface RunOptions {
    * so the session's autogroup is niced too.
    */
   niceness?: number;
+  /** Between SIGTERM and SIGKILL, on a timeout or an abort. Default KILL_GRACE_MS. */
+  graceMs?: number;
 }
 
 export interface RunResult {
@@ -31,126 +43,111 @@ export interface RunResult {
 
 export type CommandRunner = (command: string, args: readonly string[], options: RunOptions) => Promise<RunResult>;
 
-const KILL_GRACE_MS = 2_000;
+/**
+ * After everything found is killed, how long the output pipes may stay open: only a process that
+ * escaped (see process-tree.ts) still holds one, and its output no longer counts.
+ */
+const DRAIN_MS = 1_000;
+
+/** What pump() and drain() need of a stream reader (Bun's and the DOM's reader types differ). */
+interface ByteReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(): Promise<void>;
+}
 
 export const runCommand: CommandRunner = async (command, args, options) => {
   const started = performance.now();
-  const keep = options.keepBytes ?? 64 * 1024;
-  const output = new BoundedOutput(keep);
-  let reason: RunResult["reason"] = "exit";
-
-  // Loaded on first use: execa costs ~40 ms of start-up, and a CLI that is only queued for a
-  // model slot has not run a command yet (many CLIs start at once in a swarm).
-  const { execa } = await import("execa");
-  const child = execa(command, [...args], {
-    cwd: options.cwd,
-    env: { ...options.env },
-    extendEnv: true,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    buffer: false,
-    reject: false,
-    detached: true, // own process group, so killGroup reaches grandchildren
-    // Not execa's signal-exit hook: under Bun, its removal also drops the CLI's SIGINT handler.
-    // The group is killed by us, on timeout, abort and exit.
-    cleanup: false,
-  });
-  // execa may hand over strings or Uint8Arrays depending on the runtime; keep bytes either way.
-  const collect = (chunk: unknown) => output.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  if (options.niceness && child.pid !== undefined) setAutogroupNice(child.pid, options.niceness);
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-
-  const killGroup = (signal: NodeJS.Signals) => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  const stop = (why: RunResult["reason"]) => {
-    if (reason !== "exit") return;
-    reason = why;
-    killGroup("SIGTERM");
-    hardKill = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-  };
-  let hardKill: ReturnType<typeof setTimeout> | undefined;
-  const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
-  const onAbort = () => stop("aborted");
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-
-  let exitCode: number | null = null;
-  try {
-    const result = await child;
-    exitCode = typeof result.exitCode === "number" ? result.exitCode : null;
-    if (result.failed && exitCode === null && reason === "exit" && !result.signal) reason = "spawn_error";
-    if (reason === "spawn_error") output.push(Buffer.from(String(result.message ?? "")));
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
-    // Even after a clean exit a grandchild may linger in the group (a watcher, a daemon): end it.
-    killGroup("SIGKILL");
-    if (hardKill) clearTimeout(hardKill);
-  }
-
-  return {
+  const output = new BoundedOutput(options.keepBytes ?? 64 * 1024);
+  const result = (reason: RunResult["reason"], exitCode: number | null): RunResult => ({
     ok: reason === "exit" && exitCode === 0,
     exitCode,
     reason,
     durationMs: Math.round(performance.now() - started),
     output: output.text(),
     droppedBytes: output.dropped,
+  });
+  if (options.signal?.aborted) return result("aborted", null);
+
+  const tree = markCheck();
+  let child: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  try {
+    child = Bun.spawn([command, ...args], {
+      cwd: options.cwd,
+      env: childEnv(options.env, tree.env),
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      detached: true, // its own session and group: a timeout reaches the group, and autogroup nice applies to it alone
+    });
+  } catch (error) {
+    output.push(Buffer.from(String((error as Error)?.message ?? error)));
+    return result("spawn_error", null);
+  }
+  const root = child.pid;
+  // A CLI that exits in the middle of a check (a second Ctrl-C) takes the check's processes with it.
+  const onExit = () => tree.killAllNow(root);
+  process.on("exit", onExit);
+  if (options.niceness) setAutogroupNice(root, options.niceness);
+  const readers = [child.stdout.getReader(), child.stderr.getReader()];
+  const pumps = readers.map((reader) => pump(reader, output));
+
+  let reason: RunResult["reason"] = "exit";
+  let hardKill: ReturnType<typeof setTimeout> | undefined;
+  const stop = (why: RunResult["reason"]) => {
+    if (reason !== "exit") return;
+    reason = why;
+    tree.signal(root, "SIGTERM");
+    hardKill = setTimeout(() => void tree.killAll(root), options.graceMs ?? KILL_GRACE_MS);
   };
+  const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
+  const onAbort = () => stop("aborted");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  try {
+    await child.exited;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    // The script is done: whatever it left running (a watcher, a daemon, `sleep 1000 &`) ends now.
+    await tree.killAll(root);
+    if (hardKill) clearTimeout(hardKill);
+    process.off("exit", onExit);
+    await drain(pumps, readers);
+  }
+  return result(reason, child.exitCode);
 };
+
+/** The CLI's environment (as a shell would pass it on), the check's, and the check's marker. */
+function childEnv(env: RunOptions["env"], marker: Record<string, string>): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) merged[key] = value;
+  return { ...merged, ...marker };
+}
+
+async function pump(reader: ByteReader, output: BoundedOutput): Promise<void> {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || !value) return;
+      output.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    }
+  } catch {
+    // Cancelled by drain(): a process we could not find still holds the pipe.
+  }
+}
+
+async function drain(pumps: Promise<void>[], readers: ByteReader[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)));
+  await Promise.race([Promise.all(pumps), late]);
+  clearTimeout(timer);
+  for (const reader of readers) await reader.cancel().catch(() => {});
+}
 
 function setAutogroupNice(pid: number, niceness: number): void {
   try {
     writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
   } catch {
     // No autogroup here (another OS, or the kernel has it off): plain `nice` is enough then.
-  }
-}
-
-/** Keeps the first and last `keep` bytes of a stream: errors come first, summaries last. */
-class BoundedOutput {
-  private head: Buffer[] = [];
-  private headBytes = 0;
-  private tail: Buffer[] = [];
-  private tailBytes = 0;
-  dropped = 0;
-
-  constructor(private readonly keep: number) {}
-
-  push(chunk: Buffer): void {
-    if (this.headBytes < this.keep) {
-      const take = chunk.subarray(0, this.keep - this.headBytes);
-      this.head.push(take);
-      this.headBytes += take.length;
-      chunk = chunk.subarray(take.length);
-    }
-    if (chunk.length === 0) return;
-    this.tail.push(chunk);
-    this.tailBytes += chunk.length;
-    while (this.tailBytes - (this.tail[0]?.length ?? 0) >= this.keep) {
-      const first = this.tail.shift()!;
-      this.tailBytes -= first.length;
-      this.dropped += first.length;
-    }
-  }
-
-  text(): string {
-    const head = Buffer.concat(this.head).toString("utf8");
-    let tail = Buffer.concat(this.tail);
-    if (this.tailBytes > this.keep) {
-      this.dropped += tail.length - this.keep;
-      tail = tail.subarray(tail.length - this.keep);
-      this.tail = [tail];
-      this.tailBytes = tail.length;
-    }
-    const marker = this.dropped > 0 ? `\n[... ${this.dropped} bytes of output omitted ...]\n` : "";
-    return head + marker + tail.toString("utf8");
   }
 }
