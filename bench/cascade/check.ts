@@ -9,6 +9,7 @@ import { checkHiddenTestsTogether } from "./hidden-tests.ts";
 import { MODES } from "./modes.ts";
 import { cleanUpOnSignals, LiveSet } from "./processes.ts";
 import { checkRecordings, expectedOutcome, recordingFor } from "./recorded.ts";
+import { TIER_DELAY_MS } from "./recorded-server.ts";
 import { EXPECTED_PASS, EXPECTED_SUBSET, RECORDINGS } from "./recordings.ts";
 import { loadSuite, type BenchTask } from "./suite.ts";
 
@@ -18,6 +19,8 @@ async function suiteFacts(suite: BenchTask[]) {
     modes: MODES,
     expectedPass: EXPECTED_PASS,
     expectedSubset: EXPECTED_SUBSET,
+    /** How long the recorded server holds each tier's reply: the least a call can take. */
+    tierDelayMs: TIER_DELAY_MS,
     recordingProblems: await checkRecordings(suite),
     tasks: suite.map((t) => ({
       id: t.id,
@@ -26,8 +29,8 @@ async function suiteFacts(suite: BenchTask[]) {
       profile: RECORDINGS[t.id]?.profile ?? null,
       expected: RECORDINGS[t.id]
         ? Object.fromEntries(MODES.map((m) => {
-            const { pass, complete, attempts } = expectedOutcome(recordingFor(t), m);
-            return [m, { pass, complete, attempts }];
+            const { pass, complete, attempts, attemptsByTier } = expectedOutcome(recordingFor(t), m);
+            return [m, { pass, complete, attempts, attemptsByTier }];
           }))
         : null,
     })),

@@ -12,7 +12,7 @@ import type { BenchTask } from "./suite.ts";
  * times slower than the 7B fast and reviewer models. Small enough to keep the test quick, large
  * enough to stand out above the HTTP and CLI overhead in "model s".
  */
-const TIER_DELAY_MS: Record<Tier, number> = { fast: 100, deep: 300, reviewer: 100 };
+export const TIER_DELAY_MS: Record<Tier, number> = { fast: 100, deep: 300, reviewer: 100 };
 
 export interface RecordedServer {
   url: string;
