@@ -26,11 +26,13 @@ Options:
       --dry-run               run the whole loop, then restore the files and print the final diff
       --keep-failed           on abort, leave the last attempt in place for inspection
       --no-checks             run without any verification; the results say "unverified"
+      --restore-journal       put back the files an earlier, killed run left, even where they
+                              changed since (see "What is restored" in the README)
   -h, --help                  show this help
   -v, --version               print the version
 
-Exit codes: 0 complete, 1 aborted, 2 bad input or config, 3 model server unavailable,
-130 interrupted.`;
+Exit codes: 0 complete, 1 aborted, 2 bad input, config or workspace, 3 model server
+unavailable, 130 interrupted by SIGINT, 143 by SIGTERM.`;
 
 export interface CliArgs {
   command: "run" | "doctor" | "help" | "version";
@@ -45,6 +47,8 @@ export interface CliArgs {
   keepFailed: boolean;
   /** --no-checks: the user wants no verification and accepts unverified results. */
   noChecks: boolean;
+  /** --restore-journal: an earlier run's originals go back even over files changed since. */
+  restoreJournal: boolean;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -64,6 +68,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         "dry-run": { type: "boolean", default: false },
         "keep-failed": { type: "boolean", default: false },
         "no-checks": { type: "boolean", default: false },
+        "restore-journal": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -72,7 +77,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new InputError(`${(err as Error).message}\nRun with --help for usage.`);
   }
   const { values, positionals } = parsed;
-  const flags = { dryRun: values["dry-run"] ?? false, keepFailed: values["keep-failed"] ?? false, noChecks: values["no-checks"] ?? false };
+  const flags = {
+    dryRun: values["dry-run"] ?? false,
+    keepFailed: values["keep-failed"] ?? false,
+    noChecks: values["no-checks"] ?? false,
+    restoreJournal: values["restore-journal"] ?? false,
+  };
   if (values.help) return { command: "help", ...flags };
   if (values.version) return { command: "version", ...flags };
   const [sub, ...rest] = positionals;

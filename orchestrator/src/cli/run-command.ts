@@ -16,12 +16,15 @@ import { createWarmLimiter } from "../concurrency/warm.ts";
 import { createModelClient } from "../executor/model-client.ts";
 import { runBatch } from "../run/batch.ts";
 import { pruneLogs } from "../run/log-files.ts";
-import { appendStepSummary, writeResultFile } from "../run/results.ts";
+import { appendStepSummary, resultFileProblem, writeResultFile } from "../run/results.ts";
 import { createBaselineCache } from "../verify/baseline-cache.ts";
-import { resolveWorkspace } from "../workspace/owned-files.ts";
+import { InputError } from "../core/errors.ts";
+import { resolveWorkspace, type OwnedFiles } from "../workspace/owned-files.ts";
 import type { CliArgs } from "./args.ts";
 import { exitCodeFor } from "./exit.ts";
 import type { RawEnv } from "./main.ts";
+import { exitAtOnce } from "./hard-exit.ts";
+import { recoverEarlierRuns } from "./recovery.ts";
 import { onStopSignal } from "./signals.ts";
 import { createStatusBoard } from "./status-board.ts";
 import { parseTasks, readTaskText } from "./task-input.ts";
@@ -39,6 +42,8 @@ export async function runTasks(args: CliArgs, env: Env, rawEnv: RawEnv): Promise
     env,
     rawEnv,
   });
+  const resultProblem = args.resultFile ? await resultFileProblem(args.resultFile) : null;
+  if (resultProblem) throw new InputError(resultProblem);
   return runLoaded(args, env, rawEnv, config, tasks, workspace);
 }
 
@@ -59,9 +64,19 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
   const store = openLeaseStore({ stateDir, scope: env.LITELLM_URL });
   const gateStore = openLeaseStore({ stateDir, scope: "workspaces" });
   const controller = new AbortController();
-  const stopSignals = onStopSignal(() => controller.abort());
+  const gate = createLeaseGate(gateStore, workspace);
+  const liveFiles = new Set<OwnedFiles>();
+  const stopSignals = onStopSignal({
+    stop: () => controller.abort(),
+    exitNow: (first, second) =>
+      exitAtOnce(liveFiles, first, second, () => {
+        board.close();
+        telemetry.flush();
+      }),
+  });
   try {
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
+    await recoverEarlierRuns({ stateDir, root: workspace, force: args.restoreJournal, gate, logger: telemetry.logger, stderr: process.stderr });
     const { outcomes, result } = await runBatch({
       tasks,
       workspace,
@@ -79,8 +94,10 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
           maxRetries: env.MODEL_MAX_RETRIES,
         }),
         limiter: createWarmLimiter(createLeaseLimiter(store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
-        gate: createLeaseGate(gateStore, workspace),
+        gate,
         baselineCache: createBaselineCache(path.join(stateDir, "baselines")),
+        stateDir,
+        liveFiles,
         logger: telemetry.logger,
         signal: controller.signal,
         bunPath: process.execPath,
@@ -93,7 +110,11 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
       },
     });
     board.close();
-    if (args.resultFile) await writeResultFile(args.resultFile, result);
+    if (args.resultFile) {
+      await writeResultFile(args.resultFile, result).catch((err: NodeJS.ErrnoException) => {
+        throw new InputError(`cannot write the result file ${args.resultFile}: ${err.code ?? err.message}`);
+      });
+    }
     if (env.GITHUB_STEP_SUMMARY) await appendStepSummary(env.GITHUB_STEP_SUMMARY, result);
     if (args.dryRun) {
       // The diff goes to stderr: stdout carries only JSON events.

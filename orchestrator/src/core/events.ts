@@ -11,6 +11,18 @@ export interface TokenTotals {
 
 export type SmolEvent =
   | { event: "orchestrator_startup"; litellmUrl: string; workspace: string; version: string }
+  | {
+      event: "journal_recovered";
+      /** The journal file an earlier run left: it ended (killed, or the machine went down) before its files were final. */
+      journal: string;
+      /** That run's process id and when its task started. */
+      pid: number;
+      startedAt: string;
+      /** Files put back to their bytes before that run (a file it created is removed). */
+      restored: string[];
+      /** Files that already held those bytes. */
+      unchanged: string[];
+    }
   | { event: "task_created"; tier: Tier; description: string; files: string[] }
   | { event: "tier_selected"; tier: Tier; reason: string }
   | { event: "slot_wait"; tier: Tier; position: number; holders: number; limit: number }
@@ -115,6 +127,7 @@ export type EventName = SmolEvent["event"];
 /** The level each event is logged at, so that `LOG_LEVEL=warn` still shows failures. */
 export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   orchestrator_startup: "info",
+  journal_recovered: "warn",
   task_created: "info",
   tier_selected: "info",
   slot_wait: "info",

@@ -12,6 +12,7 @@ import { totalsOf, type ResultFile, type TaskResult } from "./results.ts";
 import type { TierLimiter, WorkspaceGate } from "../concurrency/types.ts";
 import { emit } from "../core/telemetry.ts";
 import type { Task, Tier } from "../core/types.ts";
+import type { OwnedFiles } from "../workspace/owned-files.ts";
 import { prepareTasks } from "./preflight.ts";
 
 export interface BatchOptions {
@@ -28,6 +29,10 @@ export interface BatchOptions {
     limiter: TierLimiter;
     gate: WorkspaceGate;
     baselineCache?: BaselineCache;
+    /** Where each task journals its originals before its first write. */
+    stateDir?: string;
+    /** Open tasks' files, for a hard exit to put back. */
+    liveFiles?: Set<OwnedFiles>;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -64,6 +69,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           limiter: deps.limiter,
           gate: deps.gate,
           baselineCache: deps.baselineCache,
+          stateDir: deps.stateDir,
+          liveFiles: deps.liveFiles,
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
           signal: deps.signal,

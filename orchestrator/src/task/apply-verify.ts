@@ -38,14 +38,18 @@ export interface ApplyOptions {
 export type ApplyResult =
   | { kind: "passed"; files: string[] }
   | { kind: "failed"; errors: string[]; previous: PreviousAttempt }
-  | { kind: "interrupted" };
+  | { kind: "interrupted" }
+  /** The workspace would not take the edit, or would not take the originals back. */
+  | { kind: "write_failed"; file: string; message: string };
 
 export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult> {
   const { plan, attempt, tier, owned, verification, logger: log } = options;
   const changes = new Map(plan.changes.map((c) => [c.path, c.after]));
   const files = plan.changes.map((c) => c.path);
-  const verdict = await options.gate.exclusive(async () => {
-    await owned.write(changes);
+  type Verdict = ({ run: VerifyRun } & ReturnType<typeof judge>) | null;
+  const outcome = await options.gate.exclusive(async (): Promise<{ failure: { file: string; message: string } } | { verdict: Verdict }> => {
+    const written = await owned.write(changes);
+    if (!written.ok) return { failure: { file: written.file, message: written.message } };
     options.onApplied(changes);
     emit(log, { event: "patch_applied", tier, attempt, linesChanged: plan.linesChanged, files, strategy: plan.strategy });
     emit(log, { event: "verification_start", attempt, checks: verification.checkNames });
@@ -53,9 +57,14 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
     const v = options.signal?.aborted
       ? null
       : { run, ...judge(run, { baseline: verification.baseline, strict: options.strict, owned: options.filesOwned }) };
-    if (!v?.ok || options.dryRun) await owned.restore();
-    return v;
+    if (!v?.ok || options.dryRun) {
+      const back = await owned.restore();
+      if (!back.ok) return { failure: { file: back.file, message: back.message } };
+    }
+    return { verdict: v };
   });
+  if ("failure" in outcome) return { kind: "write_failed", ...outcome.failure };
+  const verdict = outcome.verdict;
   if (!verdict) return { kind: "interrupted" };
   if (verdict.ok) {
     emit(log, { event: "verification_pass", attempt, durationMs: verdict.run.durationMs });

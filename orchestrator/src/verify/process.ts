@@ -81,6 +81,9 @@ export const runCommand: CommandRunner = async (command, args, options) => {
   const onAbort = () => stop("aborted");
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
+  // A process that exits at once (a second Ctrl-C) runs no finally below: the group must not outlive it.
+  const onExit = () => killGroup("SIGKILL");
+  process.once("exit", onExit);
 
   let exitCode: number | null = null;
   try {
@@ -91,6 +94,7 @@ export const runCommand: CommandRunner = async (command, args, options) => {
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
+    process.off("exit", onExit);
     // Even after a clean exit a grandchild may linger in the group (a watcher, a daemon): end it.
     killGroup("SIGKILL");
     if (hardKill) clearTimeout(hardKill);

@@ -52,7 +52,7 @@ describe("exitCodeFor", () => {
 
   test("an interrupted task wins over everything and names the signal", () => {
     const err = thrown(() => exitCodeFor([unavailable("auth"), interrupted, complete], env, "SIGINT"));
-    expect(err.exitCode).toBe(EXIT.interrupted);
+    expect(err.exitCode).toBe(EXIT.interrupted.SIGINT);
     expect(err.message).toContain("SIGINT");
   });
 });
