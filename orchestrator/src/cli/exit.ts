@@ -35,6 +35,7 @@ function interruptedDetail(outcomes: readonly TaskOutcome[]): string {
   const kept = outcomes.filter((o) => o.status === "complete").length;
   const parts = [stopped === 0 ? "no task was in progress" : `the files of ${count(stopped, "interrupted task")} were restored`];
   if (kept > 0) parts.push(`${count(kept, "completed task")} keep${kept === 1 ? "s" : ""} ${kept === 1 ? "its" : "their"} changes`);
+  for (const o of outcomes) if (o.status === "workspace_error") parts.push(o.message);
   return parts.join("; ");
 }
 

@@ -165,7 +165,7 @@ export async function readOwned(root: string, rel: string): Promise<Owned> {
 }
 
 export function binaryProblem(rel: string): string {
-  return `${rel} is a binary file (it has NUL bytes, as git judges it); smol-coder edits text files only. Remove it from filesOwned.`;
+  return `${rel} is a binary file (it has NUL bytes, as git judges it); smol-coder edits text files only; remove it from filesOwned`;
 }
 
 /** Folders on the way to the owned files that do not exist yet, shallowest first. */
