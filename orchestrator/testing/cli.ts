@@ -28,10 +28,12 @@ export interface CliOptions {
   stdin?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Argv put before bun's, e.g. setpriv's to run the CLI as another user (testing/fs-faults.ts asNobody). */
+  prefix?: string[];
 }
 
 export function startCli(options: CliOptions): CliRun {
-  const proc = Bun.spawn([process.execPath, "run", "src/index.ts", ...options.args], {
+  const proc = Bun.spawn([...(options.prefix ?? []), process.execPath, "run", "src/index.ts", ...options.args], {
     cwd: options.cwd ?? ORCHESTRATOR_DIR,
     env: { ...baseEnv(), ...options.env } as Record<string, string>,
     stdin: "pipe",

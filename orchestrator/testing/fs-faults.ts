@@ -13,6 +13,11 @@ function run(cmd: string[]): void {
 export function immutable(...files: string[]): Disposable {
   if (!Bun.which("chattr")) throw new Error("chattr is missing: install e2fsprogs (apt-get install e2fsprogs)");
   for (const f of files) run(["chattr", "+i", f]);
+  return unlockOnDispose(...files);
+}
+
+/** Clears the immutable flag of `files` when disposed, for a file a check of the test makes immutable. */
+export function unlockOnDispose(...files: string[]): Disposable {
   return {
     [Symbol.dispose]() {
       for (const f of files) if (existsSync(f)) Bun.spawnSync(["chattr", "-i", f]);
