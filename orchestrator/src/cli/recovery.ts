@@ -1,11 +1,14 @@
 // Before a run touches a workspace, it finishes what an earlier run there could not: a run that
 // was killed (or lost power) while an unverified edit was in place left a journal, and its files
 // are put back, or, when the user changed them since, the run refuses until the user chooses.
+// It runs at start, and again when a task gets files another process held (that process may
+// have been killed holding them).
 import type { Logger } from "pino";
 import { WorkspaceError } from "../core/errors.ts";
 import { emit } from "../core/telemetry.ts";
+import type { ProcessStamp } from "../concurrency/process-stamp.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
-import { journalFolderProblem, recoverWorkspace, type Conflict, type Recovered } from "../workspace/recover.ts";
+import { hasStaleJournals, journalFolderProblem, recoverWorkspace, type Conflict, type Recovered } from "../workspace/recover.ts";
 
 export interface RecoveryOptions {
   stateDir: string;
@@ -15,13 +18,17 @@ export interface RecoveryOptions {
   gate: WorkspaceGate;
   logger: Logger;
   stderr: { write(text: string): unknown };
+  /** Whether a journal's process still runs (tests answer it; the default asks the OS). */
+  isAlive?: (stamp: ProcessStamp) => boolean;
 }
 
 export async function recoverEarlierRuns(options: RecoveryOptions): Promise<void> {
   const problem = await journalFolderProblem(options.stateDir, options.root);
   if (problem) throw new WorkspaceError(problem);
+  // Nearly always nothing to do: then no lock is taken (another task may hold it for minutes).
+  if (!(await hasStaleJournals(options.stateDir, options.root, options.isAlive))) return;
   // Under the workspace lock: no other run is between writing and restoring while this looks.
-  const result = await options.gate.exclusive(() => recoverWorkspace({ stateDir: options.stateDir, root: options.root, force: options.force }));
+  const result = await options.gate.exclusive(() => recoverWorkspace({ stateDir: options.stateDir, root: options.root, force: options.force, isAlive: options.isAlive }));
   for (const r of result.recovered) {
     emit(options.logger, { event: "journal_recovered", journal: r.journal, pid: r.pid, startedAt: r.startedAt, restored: r.restored, unchanged: r.unchanged });
     options.stderr.write(`smol-coder: ${recoveredMessage(r)}\n`);

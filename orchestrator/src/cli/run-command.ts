@@ -76,7 +76,8 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
   });
   try {
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
-    await recoverEarlierRuns({ stateDir, root: workspace, force: args.restoreJournal, gate, logger: telemetry.logger, stderr: process.stderr });
+    const recover = () => recoverEarlierRuns({ stateDir, root: workspace, force: args.restoreJournal, gate, logger: telemetry.logger, stderr: process.stderr });
+    await recover();
     const { outcomes, result } = await runBatch({
       tasks,
       workspace,
@@ -98,6 +99,7 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
         baselineCache: createBaselineCache(path.join(stateDir, "baselines")),
         stateDir,
         liveFiles,
+        recover,
         logger: telemetry.logger,
         signal: controller.signal,
         bunPath: process.execPath,

@@ -33,6 +33,8 @@ export interface BatchOptions {
     stateDir?: string;
     /** Open tasks' files, for a hard exit to put back. */
     liveFiles?: Set<OwnedFiles>;
+    /** Finishes a killed run's journal, before a task opens its files. */
+    recover?: () => Promise<void>;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -71,6 +73,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           baselineCache: deps.baselineCache,
           stateDir: deps.stateDir,
           liveFiles: deps.liveFiles,
+          recover: deps.recover,
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
           signal: deps.signal,

@@ -45,6 +45,8 @@ export interface RunTaskOptions {
     stateDir?: string;
     /** Open tasks' files, so a process that must exit at once can put them back. */
     liveFiles?: Set<OwnedFiles>;
+    /** Finishes a killed run's journal (cli/recovery.ts); throws when the user must choose first. */
+    recover?: () => Promise<void>;
     onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
   };
 }
@@ -63,6 +65,9 @@ export async function runTask(options: RunTaskOptions): Promise<TaskOutcome> {
   const gate = deps.gate ?? createLocalGate();
   const releaseFiles = await gate.claimFiles(task.filesOwned);
   try {
+    // Another process may have held these files and been killed with its edit in them: its
+    // journal is finished first, so that edit is never read as the original.
+    await deps.recover?.();
     const owned = await openOwnedFiles(options.workspace, task.filesOwned, { stateDir: deps.stateDir, live: deps.liveFiles });
     return await new TaskRun(options, owned, gate).run();
   } finally {

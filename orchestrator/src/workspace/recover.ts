@@ -84,6 +84,11 @@ export async function journalFolderProblem(stateDir: string, root: string): Prom
   }
 }
 
+/** Whether the workspace has a journal to look at: one whose process is gone, or one that cannot be read. Takes no lock. */
+export async function hasStaleJournals(stateDir: string, root: string, isAlive: (stamp: ProcessStamp) => boolean = stampIsAlive): Promise<boolean> {
+  return (await readJournals(stateDir, root)).some((j) => "error" in j || !isAlive(j.doc.owner));
+}
+
 type FileState = "original" | "ours" | "changed";
 
 async function stateNow(entry: JournalEntry): Promise<FileState> {
