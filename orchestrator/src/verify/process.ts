@@ -3,6 +3,7 @@
 // kept to a bounded head and tail so a check that prints megabytes can neither stall on a full
 // pipe nor fill our memory.
 import { writeFileSync } from "node:fs";
+import { killGroupOnExit } from "./group-exit.ts";
 
 export interface RunOptions {
   cwd: string;
@@ -81,9 +82,7 @@ export const runCommand: CommandRunner = async (command, args, options) => {
   const onAbort = () => stop("aborted");
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  // A process that exits at once (a second Ctrl-C) runs no finally below: the group must not outlive it.
-  const onExit = () => killGroup("SIGKILL");
-  process.once("exit", onExit);
+  const stopWatchingExit = killGroupOnExit(child.pid);
 
   let exitCode: number | null = null;
   try {
@@ -94,7 +93,7 @@ export const runCommand: CommandRunner = async (command, args, options) => {
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
-    process.off("exit", onExit);
+    stopWatchingExit();
     // Even after a clean exit a grandchild may linger in the group (a watcher, a daemon): end it.
     killGroup("SIGKILL");
     if (hardKill) clearTimeout(hardKill);
