@@ -71,12 +71,13 @@ export async function openOwnedFiles(workspace: string, files: readonly string[]
   let inFlight = 0;
   const hooks = { temps, onCreatedDir: (d: string) => createdDirs.add(d) };
 
-  /** Commits `writes`, rolling back the files already renamed when one fails. */
-  async function commit(writes: FileWrite[], rollback: FileWrite[]): Promise<WriteResult> {
+  /** Commits `writes`; when one fails, the files already renamed get their `rollback` content (an edit's) or stay (a restore's). */
+  async function commit(writes: FileWrite[], rollback: FileWrite[] | null): Promise<WriteResult> {
     inFlight++;
     try {
       const r = await commitFiles(writes, hooks);
       if (r.ok) return r;
+      if (!rollback) return { ok: false, file: r.rel, message: `cannot put back ${r.rel}: ${explainWriteError(r.code)}.` };
       const undo = rollback.filter((w) => r.committed.includes(w.rel));
       const undone = undo.length === 0 ? ({ ok: true } as const) : await commitFiles(undo, hooks);
       const others = writes.length > 1 ? (undone.ok ? " The other files of the edit were put back as they were." : ` Putting back ${undone.rel} failed too (${explainWriteError(undone.code)}).`) : "";
@@ -110,7 +111,7 @@ export async function openOwnedFiles(workspace: string, files: readonly string[]
         // Untouched files keep their mtime, so incremental tools and editors see no change.
         if (!same(await readRegular(o.target, o.rel), o.bytes)) back.push({ rel: o.rel, file: o.target, content: o.bytes, mode: o.mode });
       }
-      const done = back.length === 0 ? ({ ok: true } as const) : await commit(back, []);
+      const done = back.length === 0 ? ({ ok: true } as const) : await commit(back, null);
       if (!done.ok) return { ok: false, file: done.file, message: `${done.message} ${keptNote(journal)}` };
       for (const o of owned.values()) {
         const relinked = o.link === null ? null : await restoreLink(o.abs, o.link);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { InputError } from "../../src/core/errors.ts";
 import { journalFolder } from "../../src/workspace/journal.ts";
 import { openOwnedFiles, resolveWorkspace } from "../../src/workspace/owned-files.ts";
+import { recoverWorkspace } from "../../src/workspace/recover.ts";
 import { immutable, mkfifo } from "../../testing/fs-faults.ts";
 
 const dirs: string[] = [];
@@ -198,6 +199,25 @@ describe("the journal", () => {
     await owned.restore();
     await owned.finish();
     expect(await readdir(folder)).toEqual([]);
+  });
+
+  test("a restore the workspace refuses says so, keeps the journal, and the next run can finish it", async () => {
+    const root = await tempDir();
+    const state = await tempDir();
+    await writeFile(path.join(root, "a.ts"), "A\n");
+    const owned = await openOwnedFiles(root, ["a.ts"], { stateDir: state });
+    await owned.write(new Map([["a.ts", "A2\n"]]));
+    {
+      using _locked = immutable(path.join(root, "a.ts"));
+      const r = await owned.restore();
+      expect(r).toMatchObject({ ok: false, file: "a.ts" });
+      expect(!r.ok && r.message).toStartWith("cannot put back a.ts: EPERM");
+      expect(!r.ok && r.message).toContain(`Its original bytes are kept in the journal ${journalFolder(state, root)}/`);
+    }
+    expect(await readdir(journalFolder(state, root))).toHaveLength(1);
+    const later = await recoverWorkspace({ stateDir: state, root, isAlive: () => false });
+    expect(later.recovered[0]!.restored).toEqual(["a.ts"]);
+    expect(await readFile(path.join(root, "a.ts"), "utf8")).toBe("A\n");
   });
 
   test("restoreSync puts every file back at once, removes the journal and leaves the set of open files", async () => {
