@@ -28,7 +28,7 @@ export interface CliOptions {
   stdin?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Runs the CLI under this command, e.g. `setpriv --reuid=65534 ...` to run it as nobody. */
+  /** Runs the CLI under this command, e.g. `setpriv --reuid=65534 ...` to run it as nobody (testing/fs-faults.ts asNobody). */
   prefix?: string[];
 }
 

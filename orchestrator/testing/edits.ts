@@ -9,6 +9,8 @@ export interface PlanArgs {
   owned?: string[];
   maxLines?: number;
   applyStrict?: StrictApplier;
+  /** The task's description (it decides whether a file may be emptied or deleted). */
+  description?: string;
 }
 
 export function plan(args: PlanArgs): Promise<EditPlan> {
@@ -18,6 +20,7 @@ export function plan(args: PlanArgs): Promise<EditPlan> {
     filesOwned: args.owned ?? Object.keys(args.files),
     maxLines: args.maxLines ?? 300,
     ...(args.applyStrict ? { applyStrict: args.applyStrict } : {}),
+    ...(args.description !== undefined ? { description: args.description } : {}),
   });
 }
 

@@ -31,6 +31,8 @@ export interface LoopOptions {
   limits?: Partial<Limits>;
   options?: Partial<Omit<RunTaskOptions, "task" | "workspace" | "limits" | "deps">>;
   deps?: Partial<RunTaskOptions["deps"]>;
+  /** Told the workspace's folder once it exists, before the task runs. */
+  onWorkspace?: (dir: string) => void;
 }
 
 export interface LoopRun extends AsyncDisposable {
@@ -49,6 +51,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopRun> {
     scripts: Object.fromEntries(Object.keys(scripts).map((name) => [name, `echo ${name}`])),
     git: options.commit,
   });
+  options.onWorkspace?.(ws.dir);
   const model = options.model ?? createMemoryModel();
   const checks = createScriptedRunner(scripts);
   const log = captureLogger();

@@ -34,11 +34,13 @@ Options:
                               worktree of its own; your branch and files stay as they are
       --resume RESULT_FILE    run only the tasks that file's run did not complete; the result
                               is written back to it (or to --result-file)
+      --restore-journal       put back the files an earlier, killed run left, even where they
+                              changed since (see "What is restored" in the README)
   -h, --help                  show this help
   -v, --version               print the version
 
-Exit codes: 0 complete, 1 aborted, 2 bad input or config, 3 model server unavailable,
-130 interrupted.`;
+Exit codes: 0 complete, 1 aborted, 2 bad input, config or workspace, 3 model server
+unavailable, 130 interrupted by SIGINT, 143 by SIGTERM.`;
 
 export interface CliArgs {
   command: "run" | "doctor" | "help" | "version";
@@ -58,6 +60,8 @@ export interface CliArgs {
   commitDirty: boolean;
   branch?: string;
   resume?: string;
+  /** --restore-journal: an earlier run's originals go back even over files changed since. */
+  restoreJournal: boolean;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -82,6 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         "commit-dirty": { type: "boolean", default: false },
         branch: { type: "string" },
         resume: { type: "string" },
+        "restore-journal": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -95,6 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     keepFailed: values["keep-failed"] ?? false,
     noChecks: values["no-checks"] ?? false,
     commitDirty: values["commit-dirty"] ?? false,
+    restoreJournal: values["restore-journal"] ?? false,
   };
   if (values.help) return { command: "help", ...flags };
   if (values.version) return { command: "version", ...flags };

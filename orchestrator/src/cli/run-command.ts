@@ -6,7 +6,7 @@ import path from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { loadConfig, type ResolvedConfig } from "../core/config.ts";
 import type { Env } from "../core/env.ts";
-import { InputError, InterruptedError } from "../core/errors.ts";
+import { InputError, InterruptedError, type StopSignal } from "../core/errors.ts";
 import { createTelemetry, emit } from "../core/telemetry.ts";
 import type { Task } from "../core/types.ts";
 import { createLeaseLimiter } from "../concurrency/lease-limiter.ts";
@@ -18,12 +18,14 @@ import { createModelClient } from "../executor/model-client.ts";
 import { openGitSession, type GitSession } from "../git/session.ts";
 import { runBatch } from "../run/batch.ts";
 import { pruneLogs } from "../run/log-files.ts";
-import { createResultWriter, readResultFile, type ResultFile } from "../run/results.ts";
+import { createResultWriter, readResultFile, resultFileProblem, type ResultFile } from "../run/results.ts";
 import { appendStepSummary } from "../run/summary.ts";
-import { resolveWorkspace } from "../workspace/owned-files.ts";
+import { resolveWorkspace, type OwnedFiles } from "../workspace/owned-files.ts";
 import type { CliArgs } from "./args.ts";
 import { exitCodeFor } from "./exit.ts";
 import type { RawEnv } from "./main.ts";
+import { exitAtOnce } from "./hard-exit.ts";
+import { recoverEarlierRuns } from "./recovery.ts";
 import { onStopSignal } from "./signals.ts";
 import { openRunState } from "./state.ts";
 import { createStatusBoard } from "./status-board.ts";
@@ -43,6 +45,10 @@ export async function runTasks(args: CliArgs, env: Env, rawEnv: RawEnv): Promise
     rawEnv,
   });
   const earlier = args.resume ? await readResultFile(args.resume) : undefined;
+  // --resume writes back to the file it resumed, so a second crash is resumed the same way.
+  const resultPath = args.resultFile ?? args.resume;
+  const resultProblem = resultPath ? await resultFileProblem(resultPath) : null;
+  if (resultProblem) throw new InputError(resultProblem);
   return runLoaded(args, env, rawEnv, config, tasks, workspace, earlier);
 }
 
@@ -71,14 +77,25 @@ async function runLoaded(
     around: process.stdout.isTTY ? board.around : undefined,
   });
   const controller = new AbortController();
-  const stopSignals = onStopSignal(() => controller.abort());
-  // --resume writes back to the file it resumed, so a second crash is resumed the same way.
+  const liveFiles = new Set<OwnedFiles>();
+  const stopSignals = onStopSignal({
+    stop: () => controller.abort(),
+    exitNow: (first, second) =>
+      exitAtOnce(liveFiles, first, second, () => {
+        board.close();
+        telemetry.flush();
+      }),
+  });
   const resultPath = args.resultFile ?? args.resume;
   const results = resultPath ? createResultWriter(resultPath) : null;
   let git: GitSession | null = null;
   try {
     emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
     for (const r of state.recoveries) emit(telemetry.logger, { event: "state_recovered", file: r.file, movedTo: r.movedTo, reason: r.reason });
+    // A killed run's unverified edit goes back before anything reads the files (git's dirty check included).
+    const recoverIn = (root: string) => () =>
+      recoverEarlierRuns({ stateDir, root, force: args.restoreJournal, gate: createLeaseGate(state.gateStore, root), logger: telemetry.logger, stderr: process.stderr });
+    await recoverIn(workspace)();
     // With --branch, before the session: a refused run must not leave a branch or worktree behind.
     if (earlier && args.branch) refuseOtherBranch(earlier, args.branch, args.resume!);
     git = await startGit(args, config, { workspace, runId, stateDir, gateStore: state.gateStore, signal: controller.signal, received: stopSignals.received });
@@ -105,6 +122,9 @@ async function runLoaded(
         limiter: createWarmLimiter(createLeaseLimiter(state.store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
         gate: createLeaseGate(state.gateStore, git.workspace),
         baselineCache: state.baselineCache,
+        stateDir,
+        liveFiles,
+        recover: recoverIn(git.workspace),
         logger: telemetry.logger,
         signal: controller.signal,
         bunPath: process.execPath,
@@ -118,7 +138,11 @@ async function runLoaded(
       },
     });
     board.close();
-    if (results) await results.write(result);
+    if (results) {
+      await results.write(result).catch((err: NodeJS.ErrnoException) => {
+        throw new InputError(`cannot write the result file ${resultPath}: ${err.code ?? err.message}`);
+      });
+    }
     if (env.GITHUB_STEP_SUMMARY) await appendStepSummary(env.GITHUB_STEP_SUMMARY, result);
     if (args.dryRun) {
       // The diff goes to stderr: stdout carries only JSON events.
@@ -143,7 +167,7 @@ interface GitWiring {
   stateDir: string;
   gateStore: LeaseStore;
   signal: AbortSignal;
-  received: () => string | null;
+  received: () => StopSignal | null;
 }
 
 async function startGit(args: CliArgs, config: ResolvedConfig, wiring: GitWiring): Promise<GitSession> {
@@ -162,7 +186,7 @@ async function startGit(args: CliArgs, config: ResolvedConfig, wiring: GitWiring
         });
         return lease.release;
       } catch (err) {
-        if (signal.aborted) throw new InterruptedError(wiring.received() ?? "signal");
+        if (signal.aborted) throw new InterruptedError(wiring.received() ?? "SIGINT");
         throw err;
       }
     },

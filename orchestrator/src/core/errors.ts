@@ -1,12 +1,17 @@
 // The only failures that end the process. Everything else travels as data until index.ts,
 // which turns one of these into its exit code and a one-line message.
 
+/** The signals that stop a run: the first restores and exits, a second exits at once. */
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
 export const EXIT = {
   ok: 0,
   aborted: 1,
   badInput: 2,
   modelUnavailable: 3,
-  interrupted: 130,
+  /** 128 + the signal's number, as a shell reports a process a signal ended: SIGINT 130, SIGTERM 143. */
+  interrupted: { SIGINT: 130, SIGTERM: 143 } satisfies Record<StopSignal, number>,
 } as const;
 
 export class FatalError extends Error {
@@ -26,6 +31,16 @@ export class InputError extends FatalError {
   }
 }
 
+/**
+ * The workspace would not take a write (a permission, an immutable file, a read-only folder, a
+ * full disk) or holds an earlier run's unfinished edit. The message names the file and the fix.
+ */
+export class WorkspaceError extends FatalError {
+  constructor(message: string) {
+    super(message, EXIT.badInput);
+  }
+}
+
 /** The model server is unreachable, refuses the key, or does not know the model. */
 export class ModelUnavailableError extends FatalError {
   constructor(message: string) {
@@ -33,9 +48,12 @@ export class ModelUnavailableError extends FatalError {
   }
 }
 
-/** SIGINT or SIGTERM arrived; the workspace has been restored. */
+/** SIGINT or SIGTERM arrived; the message says what was restored. */
 export class InterruptedError extends FatalError {
-  constructor(readonly signal: string) {
-    super(`interrupted by ${signal}; owned files restored`, EXIT.interrupted);
+  constructor(
+    readonly signal: StopSignal,
+    detail = "the files of the interrupted tasks were restored",
+  ) {
+    super(`interrupted by ${signal}; ${detail}`, EXIT.interrupted[signal]);
   }
 }

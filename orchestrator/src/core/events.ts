@@ -13,6 +13,18 @@ export type SmolEvent =
   | { event: "orchestrator_startup"; litellmUrl: string; workspace: string; version: string }
   /** A corrupt lease db in the state folder was kept under `movedTo` and replaced by a new one. */
   | { event: "state_recovered"; file: string; movedTo: string; reason: string }
+  | {
+      event: "journal_recovered";
+      /** The journal file an earlier run left: it ended (killed, or the machine went down) before its files were final. */
+      journal: string;
+      /** That run's process id and when its task started. */
+      pid: number;
+      startedAt: string;
+      /** Files put back to their bytes before that run (a file it created is removed). */
+      restored: string[];
+      /** Files that already held those bytes. */
+      unchanged: string[];
+    }
   | { event: "task_created"; tier: Tier; description: string; files: string[] }
   | { event: "tier_selected"; tier: Tier; reason: string }
   | { event: "slot_wait"; tier: Tier; position: number; holders: number; limit: number }
@@ -126,6 +138,7 @@ export type EventName = SmolEvent["event"];
 export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   orchestrator_startup: "info",
   state_recovered: "warn",
+  journal_recovered: "warn",
   task_created: "info",
   tier_selected: "info",
   slot_wait: "info",

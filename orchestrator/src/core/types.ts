@@ -59,11 +59,14 @@ export interface ModelReply {
   durationMs: number;
 }
 
-/** One finished attempt, as the policy and the next prompt see it. */
+/**
+ * One attempt, as the policy and the next prompt see it. "interrupted" and "write_failed" end
+ * the task: the attempt in flight when the run was stopped, or when the workspace refused a write.
+ */
 export interface AttemptRecord {
   attempt: number;
   tier: Tier;
-  outcome: "model_failed" | "patch_rejected" | "verification_fail" | "verification_pass";
+  outcome: "model_failed" | "patch_rejected" | "verification_fail" | "verification_pass" | "interrupted" | "write_failed";
   diff: string | null;
   errors: string[];
 }

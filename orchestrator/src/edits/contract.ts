@@ -18,7 +18,8 @@ type RejectReason =
   | "hunk_not_found"
   | "hunk_ambiguous"
   | "elision"
-  | "no_change";
+  | "no_change"
+  | "empties_file";
 
 export type EditPlan =
   | {
@@ -56,6 +57,8 @@ export interface PlanEditInput {
   maxLines: number;
   /** Injectable; the default runs the real `patch -p1` in a staging directory. */
   applyStrict?: StrictApplier;
+  /** The task's description: an edit may empty or delete a file only when it asks for that. */
+  description?: string;
 }
 
 export type Rejection = Extract<EditPlan, { ok: false }>;

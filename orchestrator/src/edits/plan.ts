@@ -12,6 +12,7 @@ import { reject, type EditPlan, type EditStrategy, type FileChange, type PlanEdi
 import { applyDiff } from "./apply-diff.ts";
 import { diffSize, elisionRefusal, tooLargeRefusal, unanchoredHunkRefusal } from "./diff-checks.ts";
 import { collectDiffs, type FilePlan } from "./diff-files.ts";
+import { emptyingRefusal } from "./emptying.ts";
 import { extractEdits } from "./extract.ts";
 import { WHOLE_FILE_MAX_LINES } from "./limits.ts";
 import { renderChanges } from "./normalise.ts";
@@ -61,7 +62,7 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
     changes.push(...wholeChanges.value);
     strategy = "whole-file";
   }
-  return finishPlan(changes, strategy, input.maxLines);
+  return finishPlan(changes, strategy, input.maxLines, input.description ?? "");
 }
 
 function noDiffRefusal(input: PlanEditInput): Rejection {
@@ -71,8 +72,8 @@ function noDiffRefusal(input: PlanEditInput): Rejection {
   );
 }
 
-/** The plan of the changes that change something, refused when none does or they are too large. */
-function finishPlan(changes: readonly FileChange[], strategy: EditStrategy, maxLines: number): EditPlan {
+/** The plan of the changes that change something, refused when none does, one empties a file unasked, or they are too large. */
+function finishPlan(changes: readonly FileChange[], strategy: EditStrategy, maxLines: number, description: string): EditPlan {
   const real = changes.filter((c) => c.before !== c.after);
   if (real.length === 0) {
     return reject(
@@ -80,6 +81,8 @@ function finishPlan(changes: readonly FileChange[], strategy: EditStrategy, maxL
       `Your edit leaves ${changes.map((c) => c.path).join(", ")} exactly as they are (the change may already be in the file). Look at the current content again and change what the task needs.`,
     );
   }
+  const emptied = emptyingRefusal(real, description);
+  if (emptied) return emptied;
   const { diff, linesChanged } = renderChanges(real);
   if (linesChanged > maxLines) {
     return reject(

@@ -105,6 +105,7 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     current: input.files,
     filesOwned: input.task.filesOwned,
     maxLines: input.maxPatchLines,
+    description: input.task.description,
   });
   return { kind: "edit", reply: result, plan };
 }

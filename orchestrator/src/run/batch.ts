@@ -16,6 +16,7 @@ import type { ResultFile, TaskResult } from "./results.ts";
 import type { TierLimiter, WorkspaceGate } from "../concurrency/types.ts";
 import { emit } from "../core/telemetry.ts";
 import type { Task, Tier } from "../core/types.ts";
+import type { OwnedFiles } from "../workspace/owned-files.ts";
 import { prepareTasks } from "./preflight.ts";
 import { planResume } from "./resume.ts";
 import { buildResult, skippedOutcome, toTaskResult, type ResultHeader } from "./task-results.ts";
@@ -40,6 +41,12 @@ export interface BatchOptions {
     limiter: TierLimiter;
     gate: WorkspaceGate;
     baselineCache?: BaselineCache;
+    /** Where each task journals its originals before its first write. */
+    stateDir?: string;
+    /** Open tasks' files, for a hard exit to put back. */
+    liveFiles?: Set<OwnedFiles>;
+    /** Finishes a killed run's journal, before a task opens its files. */
+    recover?: () => Promise<void>;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -104,6 +111,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           gate: deps.gate,
           baselineCache: deps.baselineCache,
           committer: options.git?.committerFor(ids[i]!, task),
+          stateDir: deps.stateDir,
+          liveFiles: deps.liveFiles,
+          recover: deps.recover,
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
           signal: deps.signal,

@@ -1,12 +1,15 @@
 // Everything about a batch that can be refused is refused here, before any task calls a model
-// or writes a file: a bad path in task 7 must not leave tasks 1 to 6 half done. Each task also
-// gets its check plan here, and a task that nothing would check is refused unless the user
-// said they want it unverified.
+// or writes a file: a bad path in task 7 must not leave tasks 1 to 6 half done. Every owned
+// path must be a regular text file (or not exist yet) that can be written: a folder, a path
+// through a file, a FIFO, a socket, a device, a binary file or a read-only one is refused. Each
+// task also gets its check plan here, and a task that nothing would check is refused unless the
+// user said they want it unverified.
 import { scriptTimeoutMs, type ResolvedConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import type { Task } from "../core/types.ts";
 import { planChecks, type CheckPlan } from "../verify/plan.ts";
-import { resolveInside } from "../workspace/owned-files.ts";
+import { resolveWorkspace, writeProblem } from "../workspace/locate.ts";
+import { readOwned } from "../workspace/owned-files.ts";
 
 export interface PreparedTask {
   task: Task;
@@ -27,7 +30,14 @@ export async function prepareTasks(
   config: Pick<ResolvedConfig, "verify" | "limits" | "source">,
   options: PreflightOptions = {},
 ): Promise<PreparedTask[]> {
-  for (const task of tasks) for (const file of task.filesOwned) await resolveInside(workspace, file);
+  const root = await resolveWorkspace(workspace);
+  for (const [i, task] of tasks.entries()) {
+    const which = tasks.length === 1 ? "" : `task ${i + 1}: `;
+    for (const file of task.filesOwned) {
+      const problem = await ownedFileProblem(root, file);
+      if (problem) throw new InputError(`${which}${problem}. Nothing was run.`);
+    }
+  }
   const prepared: PreparedTask[] = [];
   for (const [i, task] of tasks.entries()) {
     const scripts = options.noChecks ? [] : (task.verify ?? config.verify.scripts);
@@ -38,6 +48,17 @@ export async function prepareTasks(
     prepared.push({ task, checks, verified: checks.checks.length > 0 });
   }
   return prepared;
+}
+
+/** Why an owned path cannot be edited, or null. Reading a file here also proves it is a regular one. */
+async function ownedFileProblem(root: string, rel: string): Promise<string | null> {
+  try {
+    const owned = await readOwned(root, rel);
+    return await writeProblem(root, owned);
+  } catch (err) {
+    if (err instanceof InputError) return err.message;
+    throw err;
+  }
 }
 
 /** A task that names its own scripts means every one of them. */

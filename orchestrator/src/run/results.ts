@@ -1,6 +1,7 @@
 // The run's result for machines (--result-file), and what --resume reads back. The schema is
 // zod, so the document is checked before it is written and when it is read.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
@@ -102,8 +103,34 @@ export async function writeResultFile(file: string, result: ResultFile): Promise
   const checked = ResultFileSchema.parse(result);
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(checked, null, 2)}\n`);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, `${JSON.stringify(checked, null, 2)}\n`);
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Why `file` cannot take the result document, or null. Checked before the run, so a typo in
+ * --result-file does not cost a run whose result is then lost.
+ */
+export async function resultFileProblem(file: string): Promise<string | null> {
+  const abs = path.resolve(file);
+  const info = await stat(abs).catch(() => null);
+  if (info?.isDirectory()) return `--result-file ${file} is a folder; give the path of a file (for example ${path.join(file, "result.json")})`;
+  if (info && !info.isFile()) return `--result-file ${file} is not a regular file`;
+  let folder = path.dirname(abs);
+  for (;;) {
+    const dir = await stat(folder).catch(() => null);
+    if (dir && !dir.isDirectory()) return `--result-file ${file} cannot be created: ${folder} is not a folder`;
+    if (dir || path.dirname(folder) === folder) break;
+    folder = path.dirname(folder);
+  }
+  const denied = async (p: string) => access(p, constants.W_OK).then(() => null, (err: NodeJS.ErrnoException) => err.code ?? "EACCES");
+  const code = (await denied(folder)) ?? (info ? await denied(abs) : null);
+  return code ? `--result-file ${file} cannot be written (${code}${code === "EACCES" ? ", permission denied" : code === "EPERM" ? ", operation not permitted: immutable?" : ""})` : null;
 }
 
 /**

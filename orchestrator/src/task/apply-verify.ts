@@ -45,7 +45,9 @@ export interface ApplyOptions {
 export type ApplyResult =
   | { kind: "passed"; files: string[]; commit: TaskCommit | null }
   | { kind: "failed"; errors: string[]; previous: PreviousAttempt }
-  | { kind: "interrupted" };
+  | { kind: "interrupted" }
+  /** The workspace would not take the edit, or would not take the originals back. */
+  | { kind: "write_failed"; file: string; message: string };
 
 interface Verdict {
   ok: boolean;
@@ -60,17 +62,23 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
   const { plan, attempt, tier, owned, verification, logger: log } = options;
   const changes = new Map(plan.changes.map((c) => [c.path, c.after]));
   const files = plan.changes.map((c) => c.path);
-  const verdict = await options.gate.exclusive(async (): Promise<Verdict | null> => {
-    await owned.write(changes);
+  const outcome = await options.gate.exclusive(async (): Promise<{ failure: { file: string; message: string } } | { verdict: Verdict | null }> => {
+    const written = await owned.write(changes);
+    if (!written.ok) return { failure: { file: written.file, message: written.message } };
     options.onApplied(changes);
     emit(log, { event: "patch_applied", tier, attempt, linesChanged: plan.linesChanged, files, strategy: plan.strategy });
     emit(log, { event: "verification_start", attempt, checks: verification.checkNames });
     const run = await verification.run();
     const judged = judge(run, { baseline: verification.baseline, strict: options.strict, owned: options.filesOwned });
     const v = options.signal?.aborted ? null : await commitIfPassed(options, files, { run, commit: null, ...judged });
-    if (!v?.ok || options.dryRun) await owned.restore();
-    return v;
+    if (!v?.ok || options.dryRun) {
+      const back = await owned.restore();
+      if (!back.ok) return { failure: { file: back.file, message: back.message } };
+    }
+    return { verdict: v };
   });
+  if ("failure" in outcome) return { kind: "write_failed", ...outcome.failure };
+  const verdict = outcome.verdict;
   if (!verdict) return { kind: "interrupted" };
   if (verdict.ok) {
     emit(log, { event: "verification_pass", attempt, durationMs: verdict.run.durationMs });

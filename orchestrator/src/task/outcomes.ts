@@ -2,7 +2,7 @@
 // run_summary counts and the exit code all read this table, so a new outcome is added here (and
 // in the union below) and nowhere else.
 import type { TokenTotals } from "../core/events.ts";
-import { EXIT } from "../core/errors.ts";
+import { EXIT, type StopSignal } from "../core/errors.ts";
 import type { Tier } from "../core/types.ts";
 import type { TaskCommit } from "../git/types.ts";
 
@@ -32,6 +32,8 @@ export type TaskOutcome =
   | ({ status: "aborted"; lastErrors: string[]; reason: string; diff: string | null } & TaskSummary)
   | ({ status: "unavailable"; reason: UnavailableReason; message: string; model: string } & TaskSummary)
   | ({ status: "too_large"; message: string } & TaskSummary)
+  /** A file of the task could not be written (or put back); the message names it and the fix. */
+  | ({ status: "workspace_error"; file: string; message: string } & TaskSummary)
   | ({ status: "interrupted" } & TaskSummary)
   /** Completed in an earlier run (--resume): not run again. */
   | ({ status: "skipped"; commit: TaskCommit | null; earlierRunId: string; verified: boolean } & TaskSummary);
@@ -39,8 +41,11 @@ export type TaskOutcome =
 export type TaskStatus = TaskOutcome["status"];
 
 interface OutcomeSpec {
-  /** The process's exit code when this is the most severe outcome of the run. */
-  exitCode: number;
+  /**
+   * The process's exit code when this is the most severe outcome of the run. An interrupted
+   * run's code depends on the signal (EXIT.interrupted: SIGINT 130, SIGTERM 143).
+   */
+  exitCode: number | typeof EXIT.interrupted;
   /** Decides which outcome of a batch sets the exit code: the highest wins. */
   severity: number;
   /** Which count of the run's totals it adds to. */
@@ -52,13 +57,20 @@ export const OUTCOMES: Record<TaskStatus, OutcomeSpec> = {
   skipped: { exitCode: EXIT.ok, severity: 0, tally: "skipped" },
   aborted: { exitCode: EXIT.aborted, severity: 1, tally: "aborted" },
   too_large: { exitCode: EXIT.badInput, severity: 2, tally: "failed" },
-  unavailable: { exitCode: EXIT.modelUnavailable, severity: 3, tally: "failed" },
-  interrupted: { exitCode: EXIT.interrupted, severity: 4, tally: "failed" },
+  workspace_error: { exitCode: EXIT.badInput, severity: 3, tally: "failed" },
+  unavailable: { exitCode: EXIT.modelUnavailable, severity: 4, tally: "failed" },
+  interrupted: { exitCode: EXIT.interrupted, severity: 5, tally: "failed" },
 };
+
+/** The exit code of a run whose most severe outcome is `status`; `signal` is the one that stopped it, if any. */
+export function exitCodeOf(status: TaskStatus, signal: StopSignal | null): number {
+  const code = OUTCOMES[status].exitCode;
+  return typeof code === "number" ? code : code[signal ?? "SIGINT"];
+}
 
 export const TASK_STATUSES = Object.keys(OUTCOMES) as [TaskStatus, ...TaskStatus[]];
 
-/** The outcome that decides a run's exit code: interrupted, then unavailable, then too large, then aborted. */
+/** The outcome that decides a run's exit code: interrupted, then unavailable, then a workspace error, then too large, then aborted. */
 export function worstOutcome<T extends { status: TaskStatus }>(outcomes: readonly T[]): T | undefined {
   return outcomes.reduce<T | undefined>((worst, o) => (!worst || OUTCOMES[o.status].severity > OUTCOMES[worst.status].severity ? o : worst), undefined);
 }
@@ -85,6 +97,7 @@ export function outcomeMessage(outcome: TaskOutcome): string | null {
       return outcome.lastErrors.join("\n");
     case "unavailable":
     case "too_large":
+    case "workspace_error":
       return outcome.message;
     case "skipped":
       return `completed in the earlier run ${outcome.earlierRunId}`;

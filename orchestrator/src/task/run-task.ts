@@ -16,7 +16,7 @@ import type { CommandRunner } from "../verify/process.ts";
 import type { CheckPlan } from "../verify/plan.ts";
 import { runChecks, type VerifyRun } from "../verify/run.ts";
 import { hashOwnedFiles, type FileHashes } from "../workspace/fingerprint.ts";
-import { openOwnedFiles, type OwnedFiles } from "../workspace/owned-files.ts";
+import { openOwnedFiles, type OwnedFiles, type WriteResult } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
 import { takeBaseline } from "./baseline.ts";
 import type { TaskOutcome } from "./outcomes.ts";
@@ -45,12 +45,21 @@ export interface RunTaskOptions {
     baselineCache?: BaselineCache;
     /** Commits each passing attempt (--commit); absent, nothing is committed. */
     committer?: TaskCommitter;
+    /** The state folder: the originals are journalled there before the first write (see workspace/journal.ts). */
+    stateDir?: string;
+    /** Open tasks' files, so a process that must exit at once can put them back. */
+    liveFiles?: Set<OwnedFiles>;
+    /** Finishes a killed run's journal (cli/recovery.ts); throws when the user must choose first. */
+    recover?: () => Promise<void>;
     onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
   };
 }
 
 /** Reasons a reply was refused for its shape: the retry should ask for another format. */
 const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hunk_ambiguous", "elision"]);
+
+/** The attempt a task was in when it ended early. */
+type InFlight = { attempt: number; tier: Tier; diff?: string };
 
 /** What one attempt leaves: either the task's end, or a failure for the policy to weigh. */
 type Step = { end: TaskOutcome } | { record: AttemptRecord; previous: PreviousAttempt };
@@ -63,7 +72,10 @@ export async function runTask(options: RunTaskOptions): Promise<TaskEnd> {
   const gate = deps.gate ?? createLocalGate();
   const releaseFiles = await gate.claimFiles(task.filesOwned);
   try {
-    const owned = await openOwnedFiles(options.workspace, task.filesOwned);
+    // Another process may have held these files and been killed with its edit in them: its
+    // journal is finished first, so that edit is never read as the original.
+    await deps.recover?.();
+    const owned = await openOwnedFiles(options.workspace, task.filesOwned, { stateDir: deps.stateDir, live: deps.liveFiles });
     const outcome = await new TaskRun(options, owned, gate).run();
     // A file that cannot be read back only means a later --resume runs this task again.
     return { ...outcome, filesLeft: await hashOwnedFiles(owned.root, task.filesOwned).catch(() => ({})) };
@@ -95,9 +107,18 @@ class TaskRun {
       return await this.loop();
     } catch (err) {
       // Whatever broke, the user's files go back first; the error then travels on to the CLI.
-      await this.owned.restore().catch(() => {});
+      // The journal stays when they could not be put back, for the next run to finish the job.
+      const back = await this.owned.restore().catch(() => null);
+      if (back?.ok) await this.owned.finish();
       throw err;
     }
+  }
+
+  /** Puts the files back and, once they are, drops the journal. */
+  private async restored(): Promise<WriteResult> {
+    const back = await this.owned.restore();
+    if (back.ok) await this.owned.finish();
+    return back;
   }
 
   private get aborted(): boolean {
@@ -106,7 +127,7 @@ class TaskRun {
 
   private async loop(): Promise<TaskOutcome> {
     const verification = await this.prepareVerification();
-    if (this.aborted) return this.interrupted();
+    if (this.aborted) return this.interrupted(null);
     let previous: PreviousAttempt | null = null;
     for (let attempt = 1; ; attempt++) {
       const step = await this.attempt(attempt, previous, verification);
@@ -143,14 +164,15 @@ class TaskRun {
     const tier = this.tier;
     deps.onPhase?.("calling", { tier, attempt });
     const outcome = await executeAttempt({ task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines }, deps);
-    if (this.aborted) return { end: await this.interrupted() };
+    // A reply that arrived was paid for, even when the run stops before it is used.
+    if (outcome.kind === "edit") this.tally.addUsage(tier, outcome.reply.usage);
+    if (this.aborted) return { end: await this.interrupted({ attempt, tier }) };
     switch (outcome.kind) {
       case "too_large":
         return { end: this.tooLarge(outcome.message) };
       case "model_failed":
         return this.modelFailed(attempt, tier, outcome);
       case "edit":
-        this.tally.addUsage(tier, outcome.reply.usage);
         if (!outcome.plan.ok) return this.rejected(attempt, tier, outcome.plan);
         return this.verifyEdit(attempt, tier, outcome.plan, verification);
     }
@@ -163,7 +185,7 @@ class TaskRun {
 
   private async modelFailed(attempt: number, tier: Tier, outcome: Extract<AttemptOutcome, { kind: "model_failed" }>): Promise<Step> {
     const f = outcome.failure;
-    if (f.reason === "aborted") return { end: await this.interrupted() };
+    if (f.reason === "aborted") return { end: await this.interrupted({ attempt, tier }) };
     if (f.reason === "unreachable" || f.reason === "auth" || f.reason === "unknown_model") {
       emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [f.message], reason: `model_${f.reason}` });
       return { end: { status: "unavailable", reason: f.reason, message: f.message, model: outcome.model, ...this.tally.summary(this.tier) } };
@@ -205,8 +227,11 @@ class TaskRun {
       logger: this.log,
       onApplied: (changes) => (this.lastApplied = { changes, diff: plan.diff }),
     });
-    if (result.kind === "interrupted") return { end: await this.interrupted() };
+    if (result.kind === "interrupted") return { end: await this.interrupted({ attempt, tier, diff: plan.diff }) };
+    if (result.kind === "write_failed") return { end: await this.writeFailed({ attempt, tier, diff: plan.diff }, result) };
     if (result.kind === "passed") {
+      // Kept (or, in a dry run, already put back): the files are final.
+      await this.owned.finish();
       this.tally.record({ attempt, tier, outcome: "verification_pass", diff: plan.diff, errors: [] });
       const verified = this.options.checks.checks.length > 0;
       emit(this.log, { event: "task_complete", ...this.tally.closing(this.tier), files: result.files, verified });
@@ -238,19 +263,37 @@ class TaskRun {
 
   private async abort(lastErrors: string[]): Promise<TaskOutcome> {
     const kept = this.options.keepFailed ? this.lastApplied : null;
-    await this.gate.exclusive(async () => {
-      await this.owned.restore();
-      if (kept) await this.owned.write(kept.changes);
+    const back = await this.gate.exclusive(async () => {
+      const restored = await this.owned.restore();
+      return restored.ok && kept ? this.owned.write(kept.changes) : restored;
     });
+    if (!back.ok) return this.writeFailed(null, back);
+    await this.owned.finish();
     const reason = "attempts exhausted";
     emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors, reason });
     this.options.deps.onPhase?.("done", { tier: this.tier, attempt: this.tally.history.length });
     return { status: "aborted", lastErrors, reason, diff: kept?.diff ?? null, ...this.tally.summary(this.tier) };
   }
 
-  private async interrupted(): Promise<TaskOutcome> {
-    await this.owned.restore();
+  /** The run was stopped: the attempt in flight (if any) counts, and the files go back. */
+  private async interrupted(inFlight: InFlight | null): Promise<TaskOutcome> {
+    if (inFlight) this.tally.record({ ...inFlight, diff: inFlight.diff ?? null, outcome: "interrupted", errors: [] });
+    // Without the workspace lock: an interrupted run must not wait for another process's checks,
+    // and the edit was already undone under the lock, so this writes only if something is off.
+    const back = await this.restored();
+    if (!back.ok) return this.writeFailed(null, back);
     emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [], reason: "interrupted" });
     return { status: "interrupted", ...this.tally.summary(this.tier) };
+  }
+
+  /** The workspace would not take a write: the task ends, with its files put back where they can be. */
+  private async writeFailed(inFlight: InFlight | null, failure: { file: string; message: string }): Promise<TaskOutcome> {
+    if (inFlight) this.tally.record({ ...inFlight, diff: inFlight.diff ?? null, outcome: "write_failed", errors: [failure.message] });
+    // The commit rolled its own files back; this puts back anything an earlier step left.
+    const back = await this.restored();
+    const message = back.ok || back.file === failure.file ? failure.message : `${failure.message} ${back.message}`;
+    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [message], reason: "workspace_error" });
+    this.options.deps.onPhase?.("done", { tier: this.tier, attempt: this.tally.history.length });
+    return { status: "workspace_error", file: failure.file, message, ...this.tally.summary(this.tier) };
   }
 }

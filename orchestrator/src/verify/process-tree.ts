@@ -93,7 +93,11 @@ export function markCheck(options: CheckProcessOptions = {}): CheckProcesses {
       return killed;
     },
     killAllNow(rootPid) {
-      for (let round = 0; round < KILL_ROUNDS && signal(rootPid, "SIGKILL") > 0; round++);
+      // From an "exit" handler nothing else runs any more, so it naps synchronously between
+      // rounds: a SIGKILLed process takes a moment to die, and a CLI that says "exited" must
+      // not leave its checks running behind it.
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      for (let round = 0; round < KILL_ROUNDS && signal(rootPid, "SIGKILL") > 0; round++) Atomics.wait(nap, 0, 0, KILL_ROUND_MS);
     },
   };
 }

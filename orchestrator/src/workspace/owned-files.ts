@@ -1,164 +1,208 @@
 // The only code that writes into the user's workspace. It remembers each owned file's exact
-// bytes before the task, writes changes atomically (temp file + rename, all files or none) and
-// puts every byte back on abort, including removing files and folders the task created.
-import { randomBytes } from "node:crypto";
-import { lstat, mkdir, readFile, readlink, realpath, rename, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+// bytes and mode before the task, keeps them in a journal (when given a state folder) before the
+// first write, writes changes atomically (all files or none, through symlinks to their
+// targets), and puts every byte back on abort, including removing files and folders the task
+// created. A process that must exit at once can put everything back synchronously.
+import { closeSync, constants, fstatSync, openSync, readFileSync, rmdirSync } from "node:fs";
+import { rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../core/errors.ts";
+import { decodeText, encodeEdit } from "./bytes.ts";
+import { commitFiles, commitFilesSync, removeTempsSync, restoreLink, type FileWrite } from "./commit.ts";
+import { createJournal, type Journal } from "./journal.ts";
+import { explainWriteError, isBinary, locateOwned, readRegular, resolveInside, resolveWorkspace, type OwnedPath } from "./locate.ts";
+
+export { resolveInside, resolveWorkspace };
+
+export type WriteResult = { ok: true } | { ok: false; file: string; message: string };
+
+/** What a synchronous restore did, for the message a hard exit prints. */
+export interface SyncRestore {
+  restored: string[];
+  failed: Array<{ file: string; code: string }>;
+  /** The journal kept for the next run (a file failed, or a write was in flight); null when removed. */
+  journal: string | null;
+}
 
 export interface OwnedFiles {
   root: string;
   /** Content before the task, as text for prompts; null where the file did not exist. */
   readonly original: ReadonlyMap<string, string | null>;
   /** Writes the given contents (null deletes) as one unit: every file lands, or none does. */
-  write(changes: ReadonlyMap<string, string | null>): Promise<void>;
+  write(changes: ReadonlyMap<string, string | null>): Promise<WriteResult>;
   /** Puts every owned file back exactly as it was before the task. */
-  restore(): Promise<void>;
+  restore(): Promise<WriteResult>;
   /** Owned files whose content differs from the original now. */
   changed(): Promise<string[]>;
+  /** The files are final (kept, or restored): the journal goes. */
+  finish(): Promise<void>;
+  /** restore(), synchronously, for a process that exits right after. */
+  restoreSync(): SyncRestore;
 }
 
-/** Checks the workspace and reads the owned files, refusing paths that escape it through symlinks. */
-export async function openOwnedFiles(workspace: string, owned: readonly string[]): Promise<OwnedFiles> {
+export interface OwnedFilesOptions {
+  /** The state folder: with it, the originals are journalled before the first write. */
+  stateDir?: string;
+  /** Open tasks' files, for a hard exit to restore; each removes itself once final. */
+  live?: Set<OwnedFiles>;
+}
+
+interface Owned extends OwnedPath {
+  bytes: Buffer | null;
+  mode: number | null;
+}
+
+/** Checks the workspace and reads the owned files, refusing what cannot be edited as a text file. */
+export async function openOwnedFiles(workspace: string, files: readonly string[], options: OwnedFilesOptions = {}): Promise<OwnedFiles> {
   const root = await resolveWorkspace(workspace);
-  const bytes = new Map<string, Buffer | null>();
-  for (const rel of owned) {
-    const abs = await resolveInside(root, rel);
-    bytes.set(rel, await readIfPresent(abs, rel));
-  }
-  const original = new Map([...bytes].map(([rel, b]) => [rel, b === null ? null : b.toString("utf8")]));
+  const owned = new Map<string, Owned>();
+  for (const rel of files) owned.set(rel, await readOwned(root, rel));
+  const original = new Map([...owned].map(([rel, o]) => [rel, o.bytes === null ? null : decodeText(o.bytes)]));
   const createdDirs = new Set<string>();
+  const temps = new Set<string>();
+  const journal: Journal | null = options.stateDir
+    ? createJournal(
+        options.stateDir,
+        root,
+        [...owned.values()].map((o) => ({ rel: o.rel, file: o.target, link: o.link === null ? null : { at: o.abs, text: o.link }, original: o.bytes, mode: o.mode })),
+        await missingDirs(root, [...owned.values()]),
+      )
+    : null;
+  let inFlight = 0;
+  const hooks = { temps, onCreatedDir: (d: string) => createdDirs.add(d) };
 
-  async function commit(target: Map<string, Buffer | null>): Promise<void> {
-    // Stage every new content next to its target first; only then rename, so a failure while
-    // staging leaves the workspace untouched and a failure while renaming is rolled back.
-    const staged: Array<{ abs: string; tmp: string | null }> = [];
+  /** Commits `writes`; when one fails, the files already renamed get their `rollback` content (an edit's) or stay (a restore's). */
+  async function commit(writes: FileWrite[], rollback: FileWrite[] | null): Promise<WriteResult> {
+    inFlight++;
     try {
-      for (const [rel, content] of target) {
-        const abs = await resolveInside(root, rel);
-        if (content === null) {
-          staged.push({ abs, tmp: null });
-          continue;
-        }
-        const dir = path.dirname(abs);
-        const made = await mkdir(dir, { recursive: true });
-        if (made) recordCreatedDirs(made, dir);
-        const tmp = path.join(dir, `.${path.basename(abs)}.smol-${randomBytes(4).toString("hex")}.tmp`);
-        await writeFile(tmp, content, { mode: await modeOf(abs) });
-        staged.push({ abs, tmp });
-      }
-    } catch (err) {
-      await Promise.all(staged.map((s) => (s.tmp ? unlink(s.tmp).catch(() => {}) : undefined)));
-      throw err;
-    }
-    for (const s of staged) {
-      if (s.tmp) await rename(s.tmp, s.abs);
-      else await unlink(s.abs).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
+      const r = await commitFiles(writes, hooks);
+      if (r.ok) return r;
+      if (!rollback) return { ok: false, file: r.rel, message: `cannot put back ${r.rel}: ${explainWriteError(r.code)}.` };
+      const undo = rollback.filter((w) => r.committed.includes(w.rel));
+      const undone = undo.length === 0 ? ({ ok: true } as const) : await commitFiles(undo, hooks);
+      const others = writes.length > 1 ? (undone.ok ? " The other files of the edit were put back as they were." : ` Putting back ${undone.rel} failed too (${explainWriteError(undone.code)}).`) : "";
+      return { ok: false, file: r.rel, message: `cannot write ${r.rel}: ${explainWriteError(r.code)}.${others}` };
+    } finally {
+      inFlight--;
     }
   }
 
-  function recordCreatedDirs(firstMade: string, deepest: string): void {
-    for (let d = deepest; d.length >= firstMade.length; d = path.dirname(d)) createdDirs.add(d);
-  }
-
-  async function current(rel: string): Promise<Buffer | null> {
-    return readIfPresent(await resolveInside(root, rel), rel);
-  }
-
-  return {
+  const self: OwnedFiles = {
     root,
     original,
     async write(changes) {
-      const target = new Map<string, Buffer | null>();
+      const writes: FileWrite[] = [];
+      const before: FileWrite[] = [];
       for (const [rel, text] of changes) {
-        if (!bytes.has(rel)) throw new Error(`refusing to write ${rel}: not an owned file`);
-        target.set(rel, text === null ? null : Buffer.from(text, "utf8"));
+        const o = owned.get(rel);
+        if (!o) throw new Error(`refusing to write ${rel}: not an owned file`);
+        writes.push({ rel, file: o.target, content: text === null ? null : encodeEdit(o.bytes, text), mode: null });
+        before.push({ rel, file: o.target, content: await readRegular(o.target, rel), mode: null });
       }
-      const before = new Map<string, Buffer | null>();
-      for (const rel of target.keys()) before.set(rel, await current(rel));
-      try {
-        await commit(target);
-      } catch (err) {
-        await commit(before).catch(() => {});
-        throw err;
+      if (journal) {
+        const noted = await journal.note(writes).then(() => null, (err: NodeJS.ErrnoException) => err);
+        if (noted) return { ok: false, file: journal.file, message: `cannot write the journal ${journal.file} (${explainWriteError(noted.code ?? noted.message)}), so no edit was written. Set SMOL_STATE_DIR to a writable folder.` };
       }
+      return commit(writes, before);
     },
     async restore() {
-      const back = new Map<string, Buffer | null>();
-      for (const [rel, orig] of bytes) {
-        const now = await current(rel);
+      const back: FileWrite[] = [];
+      for (const o of owned.values()) {
         // Untouched files keep their mtime, so incremental tools and editors see no change.
-        if (!sameBytes(now, orig)) back.set(rel, orig);
+        if (!same(await readRegular(o.target, o.rel), o.bytes)) back.push({ rel: o.rel, file: o.target, content: o.bytes, mode: o.mode });
       }
-      if (back.size > 0) await commit(back);
+      const done = back.length === 0 ? ({ ok: true } as const) : await commit(back, null);
+      if (!done.ok) return { ok: false, file: done.file, message: `${done.message} ${keptNote(journal)}` };
+      for (const o of owned.values()) {
+        const relinked = o.link === null ? null : await restoreLink(o.abs, o.link);
+        if (relinked) return { ok: false, file: o.rel, message: `cannot put back the symlink ${o.rel}: ${explainWriteError(relinked)}.` };
+      }
       // Deepest first, and only while empty: a folder the user filled meanwhile stays.
-      for (const dir of [...createdDirs].sort((a, b) => b.length - a.length)) {
-        await rmdir(dir).catch(() => {});
-      }
+      for (const dir of [...createdDirs].sort((a, b) => b.length - a.length)) await rmdir(dir).catch(() => {});
       createdDirs.clear();
+      return { ok: true };
     },
     async changed() {
       const out: string[] = [];
-      for (const [rel, orig] of bytes) if (!sameBytes(await current(rel), orig)) out.push(rel);
+      for (const o of owned.values()) if (!same(await readRegular(o.target, o.rel), o.bytes)) out.push(o.rel);
       return out;
     },
+    async finish() {
+      await journal?.remove();
+      options.live?.delete(self);
+    },
+    restoreSync() {
+      removeTempsSync(temps);
+      const back = [...owned.values()].filter((o) => !same(readSync(o.target), o.bytes));
+      const failed = commitFilesSync(back.map((o) => ({ rel: o.rel, file: o.target, content: o.bytes, mode: o.mode })), temps).map((f) => ({ file: f.rel, code: f.code }));
+      for (const dir of [...createdDirs].sort((a, b) => b.length - a.length)) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          // Not empty, or gone.
+        }
+      }
+      // A rename still in flight in the thread pool could land after this: then the journal stays for the next run to check.
+      const keep = failed.length > 0 || inFlight > 0;
+      if (!keep) {
+        journal?.removeSync();
+        options.live?.delete(self);
+      }
+      return { restored: back.map((o) => o.rel).filter((rel) => !failed.some((f) => f.file === rel)), failed, journal: keep ? (journal?.file ?? null) : null };
+    },
   };
+  options.live?.add(self);
+  return self;
 }
 
-export async function resolveWorkspace(workspace: string): Promise<string> {
-  const info = await stat(workspace).catch(() => null);
-  if (!info) throw new InputError(`workspace ${workspace} does not exist`);
-  if (!info.isDirectory()) throw new InputError(`workspace ${workspace} is not a directory`);
-  return realpath(workspace);
+/** One owned file as the task starts: where it is, its bytes and mode, refused when it cannot be edited as text. */
+export async function readOwned(root: string, rel: string): Promise<Owned> {
+  const found = await locateOwned(root, rel);
+  if (!found.ok) throw new InputError(found.problem);
+  const bytes = found.path.exists ? await readRegular(found.path.target, rel) : null;
+  if (bytes && isBinary(bytes)) throw new InputError(binaryProblem(rel));
+  const mode = bytes === null ? null : (await stat(found.path.target)).mode & 0o7777;
+  return { ...found.path, bytes, mode };
 }
 
-/**
- * The absolute path of `rel` inside `root`. Every existing component is checked, so a symlink
- * anywhere on the way that leads out of the workspace is refused rather than written through.
- */
-export async function resolveInside(root: string, rel: string, depth = 0): Promise<string> {
-  const abs = path.resolve(root, rel);
-  if (!isInside(root, abs)) throw new InputError(`${rel} leaves the workspace`);
-  let existing = abs;
-  for (;;) {
-    const info = await lstat(existing).catch(() => null);
-    if (info) break;
-    const parent = path.dirname(existing);
-    if (parent === existing) break;
-    existing = parent;
+export function binaryProblem(rel: string): string {
+  return `${rel} is a binary file (it has NUL bytes, as git judges it); smol-coder edits text files only; remove it from filesOwned`;
+}
+
+/** Folders on the way to the owned files that do not exist yet, shallowest first. */
+async function missingDirs(root: string, files: readonly Owned[]): Promise<string[]> {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    if (f.exists) continue;
+    for (let d = path.dirname(f.target); d.length > root.length; d = path.dirname(d)) {
+      if (await stat(d).catch(() => null)) break;
+      dirs.add(d);
+    }
   }
-  const real = await realpath(existing).catch(async () => {
-    // A dangling symlink: realpath fails, so judge where the link itself points.
-    const target = path.resolve(path.dirname(existing), await readlink(existing));
-    return isInside(root, target) ? (depth < 8 ? resolveInside(root, path.relative(root, target), depth + 1) : target) : target;
-  });
-  if (!isInside(root, real)) throw new InputError(`${rel} resolves outside the workspace through a symlink`);
-  return abs;
+  return [...dirs].sort((a, b) => a.length - b.length);
 }
 
-function isInside(root: string, abs: string): boolean {
-  const rel = path.relative(root, abs);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+function keptNote(journal: Journal | null): string {
+  return journal
+    ? `Its original bytes are kept in the journal ${journal.file}; once the cause is fixed, the next run in this workspace puts them back.`
+    : "Its original bytes could not be put back.";
 }
 
-async function readIfPresent(abs: string, rel: string): Promise<Buffer | null> {
+function readSync(file: string): Buffer | null {
+  let fd: number;
   try {
-    return await readFile(abs);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return null;
-    if (code === "EISDIR") throw new InputError(`${rel} is a directory, not a file`);
-    if (code === "ENOTDIR") throw new InputError(`${rel} cannot exist: a folder on its path is a file`);
-    throw err;
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch {
+    return null;
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd) : null;
+  } finally {
+    closeSync(fd);
   }
 }
 
-async function modeOf(abs: string): Promise<number> {
-  const info = await stat(abs).catch(() => null);
-  return info ? info.mode & 0o7777 : 0o644;
-}
-
-function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
+function same(a: Buffer | null, b: Buffer | null): boolean {
   if (a === null || b === null) return a === b;
   return a.equals(b);
 }

@@ -11,7 +11,8 @@ describe("parseCliArgs", () => {
       dryRun: true,
       config: "c.json",
     });
-    expect(parseCliArgs(["-w", "/w", "--strict"])).toMatchObject({ command: "run", strict: true });
+    expect(parseCliArgs(["-w", "/w", "--strict"])).toMatchObject({ command: "run", strict: true, restoreJournal: false });
+    expect(parseCliArgs(["-w", "/w", "--restore-journal"])).toMatchObject({ command: "run", restoreJournal: true });
     expect(parseCliArgs(["doctor"])).toMatchObject({ command: "doctor", workspace: undefined });
     expect(parseCliArgs(["doctor", "--workspace", "/w"])).toMatchObject({ command: "doctor", workspace: "/w" });
     expect(parseCliArgs(["--help"]).command).toBe("help");

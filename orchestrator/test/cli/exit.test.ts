@@ -59,7 +59,17 @@ describe("exitCodeFor", () => {
 
   test("an interrupted task wins over everything and names the signal", () => {
     const err = thrown(() => exitCodeFor([unavailable("auth"), interrupted, complete], env, "SIGINT"));
-    expect(err.exitCode).toBe(EXIT.interrupted);
-    expect(err.message).toContain("SIGINT");
+    expect(err.exitCode).toBe(130);
+    expect(err.message).toBe("interrupted by SIGINT; the files of 1 interrupted task were restored; 1 completed task keeps its changes");
+  });
+
+  test("SIGTERM is 143; a signal decides the code even when every task had finished", () => {
+    expect(thrown(() => exitCodeFor([interrupted, interrupted], env, "SIGTERM"))).toMatchObject({ exitCode: 143, message: "interrupted by SIGTERM; the files of 2 interrupted tasks were restored" });
+    expect(thrown(() => exitCodeFor([complete], env, "SIGTERM"))).toMatchObject({ exitCode: 143, message: "interrupted by SIGTERM; no task was in progress; 1 completed task keeps its changes" });
+  });
+
+  test("a workspace that would not take a write is exit 2 with the message naming the file", () => {
+    const failed: TaskOutcome = { status: "workspace_error", file: "src/a.ts", message: "cannot write src/a.ts: EPERM", ...summary };
+    expect(thrown(() => exitCodeFor([aborted, failed], env, null))).toMatchObject({ exitCode: EXIT.badInput, message: "cannot write src/a.ts: EPERM" });
   });
 });

@@ -137,10 +137,10 @@ describe("multi-file, new and deleted files", () => {
     expect(after(await plan({ reply: fence(diff), files: { "n.ts": null } }), "n.ts")).toBe("x\n");
   });
 
-  test("file deletion with +++ /dev/null", async () => {
+  test("file deletion with +++ /dev/null, when the task asks for it", async () => {
     const diff = `--- a/old.txt\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-line 1\n-line 2\n`;
     for (const applyStrict of [undefined, refuseStrict]) {
-      const p = ok(await plan({ reply: fence(diff), files: { "old.txt": numbered(2) }, ...(applyStrict ? { applyStrict } : {}) }));
+      const p = ok(await plan({ reply: fence(diff), files: { "old.txt": numbered(2) }, description: "Delete old.txt", ...(applyStrict ? { applyStrict } : {}) }));
       expect(p.changes).toEqual([{ path: "old.txt", before: numbered(2), after: null }]);
     }
   });

@@ -1,12 +1,13 @@
 // Refusals before anything runs: a task that nothing would check is not run unless the user
-// asked for it unverified.
+// asked for it unverified, and a batch with one bad owned path does not run at all.
 import { describe, expect, test } from "bun:test";
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_LIMITS, DEFAULT_VERIFY_SCRIPTS } from "../../src/core/defaults.ts";
 import { InputError } from "../../src/core/errors.ts";
 import { TaskSchema, type Task } from "../../src/core/types.ts";
 import { prepareTasks } from "../../src/run/preflight.ts";
+import { immutable, mkfifo, unixSocket } from "../../testing/fs-faults.ts";
 import { createWorkspace } from "../../testing/workspace.ts";
 
 const task = TaskSchema.parse({ description: "create a.txt", filesOwned: ["a.txt"] });
@@ -84,4 +85,30 @@ test("an unknown key in a task is refused, not ignored", () => {
   const result = TaskSchema.safeParse({ description: "x", filesOwned: ["a.ts"], verfy: ["test"] });
   expect(result.success).toBe(false);
   expect(JSON.stringify(result.error?.issues)).toContain("verfy");
+});
+
+describe("owned paths are checked for the whole batch before anything runs", () => {
+  const second = (file: string): Task => ({ description: "edit it", filesOwned: [file] });
+
+  test("a folder, a path through a file, a FIFO, a socket and a binary file are refused, naming the task and the file", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" }, files: { "src/a.ts": "a\n", "notes.txt": "n\n" } });
+    await writeFile(path.join(ws.dir, "logo.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    mkfifo(path.join(ws.dir, "pipe.ts"));
+    await using _sock = await unixSocket(path.join(ws.dir, "sock"));
+    const cases: Array<[string, string]> = [
+      ["src", "task 2: src is a folder, not a regular file. Nothing was run."],
+      ["notes.txt/x.ts", "task 2: notes.txt/x.ts cannot be a file: notes.txt, on its path, is not a folder. Nothing was run."],
+      ["pipe.ts", "task 2: pipe.ts is a FIFO (named pipe), not a regular file. Nothing was run."],
+      ["sock", "task 2: sock is a socket, not a regular file. Nothing was run."],
+      ["logo.png", "task 2: logo.png is a binary file (it has NUL bytes, as git judges it); smol-coder edits text files only; remove it from filesOwned. Nothing was run."],
+    ];
+    for (const [file, message] of cases) expect(await refusal(() => prepareTasks([task, second(file)], ws.dir, config()))).toBe(message);
+  });
+
+  test("a file that cannot be written (immutable) is refused up front", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" }, files: { "src/a.ts": "a\n" } });
+    using _locked = immutable(path.join(ws.dir, "src/a.ts"));
+    const message = await refusal(() => prepareTasks([second("src/a.ts")], ws.dir, config()));
+    expect(message).toStartWith("cannot write src/a.ts: EPERM, operation not permitted");
+  });
 });

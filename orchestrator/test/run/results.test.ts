@@ -1,10 +1,11 @@
 // What a run leaves for machines and people: the result file, the CI step summary, --dry-run,
 // --keep-failed and config errors, through the real CLI.
 import { describe, expect, test } from "bun:test";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { ResultFileSchema } from "../../src/run/results.ts";
+import { resultFileProblem, ResultFileSchema } from "../../src/run/results.ts";
 import { renderStepSummary } from "../../src/run/summary.ts";
+import { immutable } from "../../testing/fs-faults.ts";
 import { runCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { diffReply, unifiedDiff } from "../../testing/replies.ts";
@@ -159,4 +160,16 @@ test("a task can name its own verify scripts, e.g. to add test", async () => {
   expect(r.exitCode).toBe(0);
   expect(r.events.find((e) => e.event === "verification_start")).toMatchObject({ checks: ["typecheck", "test"] });
   expect(await ws.read("tested.flag")).toBe("");
+});
+
+describe("resultFileProblem: --result-file is checked before the run", () => {
+  test("a folder, a path under a file, and an immutable folder are refused; a new file in a new folder is fine", async () => {
+    await using ws = await createWorkspace({ template: "empty", files: { "plain.txt": "x\n" } });
+    await mkdir(path.join(ws.dir, "locked"));
+    using _locked = immutable(path.join(ws.dir, "locked"));
+    expect(await resultFileProblem(ws.dir)).toStartWith(`--result-file ${ws.dir} is a folder`);
+    expect(await resultFileProblem(path.join(ws.dir, "plain.txt/r.json"))).toContain("is not a folder");
+    expect(await resultFileProblem(path.join(ws.dir, "locked/r.json"))).toContain("cannot be written (EPERM");
+    expect(await resultFileProblem(path.join(ws.dir, "out/deeper/r.json"))).toBeNull();
+  });
 });

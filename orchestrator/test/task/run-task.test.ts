@@ -260,7 +260,7 @@ describe("interruption", () => {
   test("a signal during verification restores the files and ends the task as interrupted", async () => {
     const controller = new AbortController();
     const model = createMemoryModel();
-    model.enqueue("fast-coder", memoryReply.text(diffReply(unifiedDiff("app.txt", "original\n", "changed\n"), unifiedDiff("new.txt", null, "new\n"))));
+    model.enqueue("fast-coder", memoryReply.text(diffReply(unifiedDiff("app.txt", "original\n", "changed\n"), unifiedDiff("new.txt", null, "new\n")), { prompt: 700, completion: 40 }));
     await using run = await runLoop({
       task: { description: "change app", filesOwned: ["app.txt", "new.txt"] },
       files: { "app.txt": "original\n" },
@@ -276,9 +276,54 @@ describe("interruption", () => {
         },
       },
     });
-    expect(run.outcome).toMatchObject({ status: "interrupted", attempts: 0 });
-    expect(theEvent(run.events, "task_abort")).toMatchObject({ reason: "interrupted", lastErrors: [] });
+    // The attempt in flight counts, and so do the tokens of the reply that was being verified.
+    const spent = { prompt: 700, completion: 40, total: 740 };
+    expect(run.outcome).toMatchObject({ status: "interrupted", attempts: 1, attemptsByTier: { fast: 1, deep: 0, reviewer: 0 }, tokens: spent });
+    expect(theEvent(run.events, "task_abort")).toMatchObject({ reason: "interrupted", lastErrors: [], totalAttempts: 1, tokens: spent });
     expect(await run.ws.read("app.txt")).toBe("original\n");
     expect(await run.ws.read("new.txt")).toBeNull();
+  });
+
+  test("a signal during the model call counts that attempt, with no tokens (no reply came)", async () => {
+    const controller = new AbortController();
+    const model = createMemoryModel();
+    const complete = model.complete.bind(model);
+    model.complete = async (request) => {
+      controller.abort();
+      await complete(request);
+      return { ok: false, reason: "aborted", message: "aborted", status: null, durationMs: 0 };
+    };
+    await using run = await runLoop({ task: { description: "change app", filesOwned: ["app.txt"] }, files: { "app.txt": "original\n" }, model, deps: { signal: controller.signal } });
+    expect(run.outcome).toMatchObject({ status: "interrupted", attempts: 1, tokens: { prompt: 0, completion: 0, total: 0 } });
+    expect(await run.ws.read("app.txt")).toBe("original\n");
+  });
+});
+
+describe("an edit that empties a file", () => {
+  const notes = "# Notes\n\n- buy milk\n";
+  const emptyBlock = memoryReply.text("```md notes.md\n```\n");
+
+  test("is refused when the task does not ask for it, with a reason the model can act on, and the file stays", async () => {
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", emptyBlock);
+    await using run = await runLoop({
+      task: { description: "tidy up notes.md", filesOwned: ["notes.md"] },
+      files: { "notes.md": notes },
+      model,
+      limits: { attemptsPerTier: 1, maxTotalAttempts: 1 },
+    });
+    expect(run.outcome.status).toBe("aborted");
+    const rejected = theEvent(run.events, "patch_rejected");
+    expect(rejected.reason).toBe("empties_file");
+    expect(rejected.detail).toContain("would empty notes.md, which has 3 lines now");
+    expect(await run.ws.read("notes.md")).toBe(notes);
+  });
+
+  test("is applied when the description names the file and asks to empty it", async () => {
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", emptyBlock);
+    await using run = await runLoop({ task: { description: "Empty notes.md: the notes moved to the wiki", filesOwned: ["notes.md"] }, files: { "notes.md": notes }, model });
+    expect(run.outcome.status).toBe("complete");
+    expect(await run.ws.read("notes.md")).toBe("");
   });
 });
