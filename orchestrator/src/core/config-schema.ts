@@ -2,25 +2,13 @@
 // Schema generated from it for editors, and a full example. Every bound lives here once.
 import { z } from "zod";
 import { DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
-import { InputError } from "./errors.ts";
 import { TIERS } from "./types.ts";
+import { VERIFY_TIMEOUT_MAX_MS, VERIFY_TIMEOUT_MIN_MS } from "./verify-timeout.ts";
 
 export const CONFIG_FILE_NAME = "smol-coder.config.json";
 
-const VERIFY_TIMEOUT_MIN_MS = 1000;
-const VERIFY_TIMEOUT_MAX_MS = 3_600_000;
-/** One verification script's timeout, wherever it is given: the file or --verify-timeout-ms. */
+/** One verification script's timeout in the file; --verify-timeout-ms has the same bounds. */
 const VerifyTimeoutMs = z.int().min(VERIFY_TIMEOUT_MIN_MS).max(VERIFY_TIMEOUT_MAX_MS);
-
-/** Checks a --verify-timeout-ms value (its text from the command line, or a number from a caller). */
-export function parseVerifyTimeoutMs(value: string | number): number {
-  const result = VerifyTimeoutMs.safeParse(Number(value));
-  if (result.success) return result.data;
-  const shown = typeof value === "string" ? `"${value}"` : String(value);
-  throw new InputError(
-    `--verify-timeout-ms must be a whole number of milliseconds from ${VERIFY_TIMEOUT_MIN_MS} to ${VERIFY_TIMEOUT_MAX_MS}, got ${shown}`,
-  );
-}
 
 const TierConfig = z
   .object({
@@ -166,4 +154,9 @@ export function configJsonSchema(): Record<string, unknown> {
     description: `Settings for smol-coder, read from ${CONFIG_FILE_NAME} in the workspace or from --config PATH. Every field is optional; precedence is flags > env > this file > defaults.`,
     ...rest,
   };
+}
+
+/** The schema file's exact contents (what `smol-coder schema` prints): pretty JSON and a newline. */
+export function renderConfigSchema(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
 }

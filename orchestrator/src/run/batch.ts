@@ -6,7 +6,8 @@ import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { ResolvedConfig } from "../core/config.ts";
 import type { ModelClient } from "../executor/model-client.ts";
 import { changedFiles, keptDiff, outcomeMessage, type TaskOutcome } from "../task/outcomes.ts";
-import { runTask, type Phase } from "../task/run-task.ts";
+import type { PhaseInfo } from "../task/phase.ts";
+import { runTask } from "../task/run-task.ts";
 import type { CommandRunner } from "../verify/process.ts";
 import { totalsOf, type ResultFile, type TaskResult } from "./results.ts";
 import type { TierLimiter, WorkspaceGate } from "../concurrency/types.ts";
@@ -33,7 +34,7 @@ export interface BatchOptions {
     bunPath?: string;
     runner?: CommandRunner;
     newTaskId?: () => string;
-    onPhase?: (taskId: string, info: { tier: Tier; attempt: number; phase: Phase }) => void;
+    onPhase?: (taskId: string, info: PhaseInfo) => void;
   };
 }
 
@@ -68,7 +69,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           tiers: config.tiers,
           signal: deps.signal,
           runner: deps.runner,
-          onPhase: (phase, info) => deps.onPhase?.(ids[i]!, { ...info, phase }),
+          onPhase: (info) => deps.onPhase?.(ids[i]!, info),
         },
       }),
     ),
@@ -82,7 +83,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
     task: options.tasks[i]!,
     outcome: (s as PromiseFulfilledResult<TaskOutcome>).value,
   }));
-  const tasks = outcomes.map(({ taskId, task, outcome }, i) => toTaskResult(taskId, task, outcome, prepared[i]!.verified));
+  const tasks = outcomes.map(({ taskId, task, outcome }, i) => toTaskResult(taskId, task, outcome, prepared[i]!.verified, options));
   const wallMs = Math.round(performance.now() - wall);
   const result: ResultFile = {
     version: 1,
@@ -111,13 +112,15 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   return { outcomes, result };
 }
 
-function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, verified: boolean): TaskResult {
+function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, verified: boolean, options: BatchOptions): TaskResult {
   return {
     taskId,
     description: task.description,
     filesOwned: task.filesOwned,
     status: outcome.status,
     verified,
+    dryRun: options.dryRun ?? false,
+    keptFailed: outcome.status === "aborted" && outcome.keptFiles.length > 0,
     attempts: outcome.attempts,
     attemptsByTier: outcome.attemptsByTier,
     finalTier: outcome.finalTier,

@@ -9,6 +9,7 @@ import type { PreviousAttempt } from "../executor/prompt.ts";
 import { capErrors, judge } from "../verify/judge.ts";
 import type { VerifyRun } from "../verify/run.ts";
 import type { OwnedFiles } from "../workspace/owned-files.ts";
+import { logCheckResults } from "./check-events.ts";
 import { buildFeedback } from "./feedback.ts";
 
 /** The checks of a task and the baseline they are judged against. */
@@ -33,6 +34,8 @@ export interface ApplyOptions {
   logger: Logger;
   /** Told once the edit is in the files (for --keep-failed). */
   onApplied(changes: Map<string, string | null>): void;
+  /** Told when the task waits for another one's verification, and when its own starts. */
+  onPhase?(phase: "waiting" | "verifying"): void;
 }
 
 export type ApplyResult =
@@ -45,17 +48,19 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
   const changes = new Map(plan.changes.map((c) => [c.path, c.after]));
   const files = plan.changes.map((c) => c.path);
   const verdict = await options.gate.exclusive(async () => {
+    options.onPhase?.("verifying");
     await owned.write(changes);
     options.onApplied(changes);
     emit(log, { event: "patch_applied", tier, attempt, linesChanged: plan.linesChanged, files, strategy: plan.strategy });
     emit(log, { event: "verification_start", attempt, checks: verification.checkNames });
     const run = await verification.run();
+    logCheckResults(log, attempt, run);
     const v = options.signal?.aborted
       ? null
       : { run, ...judge(run, { baseline: verification.baseline, strict: options.strict, owned: options.filesOwned }) };
     if (!v?.ok || options.dryRun) await owned.restore();
     return v;
-  });
+  }, () => options.onPhase?.("waiting"));
   if (!verdict) return { kind: "interrupted" };
   if (verdict.ok) {
     emit(log, { event: "verification_pass", attempt, durationMs: verdict.run.durationMs });

@@ -9,6 +9,7 @@ import type { BaselineCache } from "../verify/baseline-cache.ts";
 import { capErrors, judge } from "../verify/judge.ts";
 import type { CheckPlan } from "../verify/plan.ts";
 import type { VerifyRun } from "../verify/run.ts";
+import { logCheckResults } from "./check-events.ts";
 
 export interface BaselineOptions {
   root: string;
@@ -45,6 +46,7 @@ async function cachedRun(options: BaselineOptions): Promise<{ run: VerifyRun; ca
   const hit = key ? await cache!.get(key) : null;
   if (hit) return { run: hit, cached: true };
   const run = await options.verify();
+  logCheckResults(options.logger, 0, run);
   // Only a run whose every check ran to its end says something lasting about the workspace.
   const complete = !options.signal?.aborted && run.checks.every((c) => c.reason === "exit");
   if (key && complete) await cache!.put(key, run).catch(() => {});

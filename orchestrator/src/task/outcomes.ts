@@ -19,8 +19,24 @@ export interface TaskSummary {
 export type UnavailableReason = "unreachable" | "auth" | "unknown_model";
 
 export type TaskOutcome =
-  | ({ status: "complete"; files: string[]; diff: string; /** False when no check ran (--no-checks). */ verified: boolean } & TaskSummary)
-  | ({ status: "aborted"; lastErrors: string[]; reason: string; diff: string | null } & TaskSummary)
+  | ({
+      status: "complete";
+      files: string[];
+      diff: string;
+      /** False when no check ran (--no-checks). */
+      verified: boolean;
+      /** --dry-run: the files were put back; `files` and `diff` are what the edit would change. */
+      dryRun: boolean;
+    } & TaskSummary)
+  | ({
+      status: "aborted";
+      lastErrors: string[];
+      reason: string;
+      /** The diff left in place with --keep-failed, else null. */
+      diff: string | null;
+      /** The files --keep-failed left as the last attempt wrote them; [] when all were restored. */
+      keptFiles: string[];
+    } & TaskSummary)
   | ({ status: "unavailable"; reason: UnavailableReason; message: string; model: string } & TaskSummary)
   | ({ status: "too_large"; message: string } & TaskSummary)
   | ({ status: "interrupted" } & TaskSummary);
@@ -56,9 +72,10 @@ export function keptDiff(outcome: TaskOutcome): string | null {
   return outcome.status === "complete" || outcome.status === "aborted" ? outcome.diff : null;
 }
 
-/** The files the task changed, as they stay in the workspace. */
+/** The files the task changed, as they stay in the workspace: none after a dry run. */
 export function changedFiles(outcome: TaskOutcome): string[] {
-  return outcome.status === "complete" ? outcome.files : [];
+  if (outcome.status === "complete") return outcome.dryRun ? [] : outcome.files;
+  return outcome.status === "aborted" ? outcome.keptFiles : [];
 }
 
 /** What a person reading the result needs to know about an outcome that is not a success. */

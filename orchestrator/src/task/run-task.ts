@@ -3,6 +3,7 @@
 // from the files exactly as they were before the task, so each diff applies to the content its
 // prompt showed, and an abort leaves the workspace byte for byte as it was.
 import type { Logger } from "pino";
+import { DEFAULT_TIERS } from "../core/defaults.ts";
 import { emit } from "../core/telemetry.ts";
 import type { AttemptRecord, Limits, Task, Tier } from "../core/types.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
@@ -18,11 +19,10 @@ import { openOwnedFiles, type OwnedFiles } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
 import { takeBaseline } from "./baseline.ts";
 import type { TaskOutcome } from "./outcomes.ts";
+import { PhaseReporter, type OnPhase } from "./phase.ts";
 import { decide, escalationReason, nextTier } from "./policy.ts";
-import { routeTask } from "./routing.ts";
+import { chooseTier, routeTask } from "./routing.ts";
 import { TaskTally } from "./tally.ts";
-
-export type Phase = "waiting" | "calling" | "verifying" | "done";
 
 export interface RunTaskOptions {
   task: Task;
@@ -41,12 +41,15 @@ export interface RunTaskOptions {
     now?: () => number;
     gate?: WorkspaceGate;
     baselineCache?: BaselineCache;
-    onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
+    onPhase?: OnPhase;
   };
 }
 
 /** Reasons a reply was refused for its shape: the retry should ask for another format. */
 const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hunk_ambiguous", "elision"]);
+
+/** task_abort's marker for every end but an abort under --keep-failed: the files are as they were. */
+const NOTHING_KEPT = { keptFailed: false, keptFiles: [] as string[] };
 
 /** What one attempt leaves: either the task's end, or a failure for the policy to weigh. */
 type Step = { end: TaskOutcome } | { record: AttemptRecord; previous: PreviousAttempt };
@@ -54,10 +57,11 @@ type Step = { end: TaskOutcome } | { record: AttemptRecord; previous: PreviousAt
 export async function runTask(options: RunTaskOptions): Promise<TaskOutcome> {
   const { task, deps } = options;
   const gate = deps.gate ?? createLocalGate();
-  const releaseFiles = await gate.claimFiles(task.filesOwned);
+  const phases = new PhaseReporter(deps.onPhase);
+  const releaseFiles = await gate.claimFiles(task.filesOwned, () => phases.set("waiting", chooseTier(task, options.limits).tier, 0));
   try {
     const owned = await openOwnedFiles(options.workspace, task.filesOwned);
-    return await new TaskRun(options, owned, gate).run();
+    return await new TaskRun(options, owned, gate, phases).run();
   } finally {
     releaseFiles();
   }
@@ -69,11 +73,14 @@ class TaskRun {
   private tier: Tier;
   /** The last edit that was applied, for --keep-failed. */
   private lastApplied: { changes: Map<string, string | null>; diff: string } | null = null;
+  /** The baseline, running or done; `stop` ends its checks when the task ends without needing it. */
+  private baseline: { stop: AbortController; ready: Promise<Verification>; done: boolean } | null = null;
 
   constructor(
     private readonly options: RunTaskOptions,
     private readonly owned: OwnedFiles,
     private readonly gate: WorkspaceGate,
+    private readonly phases: PhaseReporter,
   ) {
     this.log = options.deps.logger;
     this.tally = new TaskTally(options.deps.now ?? (() => performance.now()));
@@ -84,8 +91,17 @@ class TaskRun {
   async run(): Promise<TaskOutcome> {
     try {
       return await this.loop();
+    } finally {
+      this.phases.set("done", this.tier, this.tally.history.length);
+    }
+  }
+
+  private async loop(): Promise<TaskOutcome> {
+    try {
+      return await this.steps();
     } catch (err) {
       // Whatever broke, the user's files go back first; the error then travels on to the CLI.
+      await this.stopBaseline();
       await this.owned.restore().catch(() => {});
       throw err;
     }
@@ -95,13 +111,20 @@ class TaskRun {
     return this.options.deps.signal?.aborted ?? false;
   }
 
-  private async loop(): Promise<TaskOutcome> {
-    const verification = await this.prepareVerification();
-    if (this.aborted) return this.interrupted();
+  private async steps(): Promise<TaskOutcome> {
+    const down = await this.checkServer();
+    if (down) return down;
+    // The first call goes out while the baseline runs: the model needs only the files, and the
+    // baseline is needed only to judge the first edit. The first attempt then costs the longer
+    // of the two, not their sum.
+    this.startBaseline();
     let previous: PreviousAttempt | null = null;
     for (let attempt = 1; ; attempt++) {
-      const step = await this.attempt(attempt, previous, verification);
-      if ("end" in step) return step.end;
+      const step = await this.attempt(attempt, previous);
+      if ("end" in step) {
+        await this.stopBaseline();
+        return step.end;
+      }
       const decision = decide(this.tally.history, step.record, this.options.limits);
       this.tally.record(step.record);
       if (decision === "abort") return this.abort(step.record.errors);
@@ -110,30 +133,65 @@ class TaskRun {
     }
   }
 
-  /** Plans the checks and takes the baseline they are judged against. */
-  private async prepareVerification(): Promise<Verification> {
+  /** A server that is not there ends the task before the baseline is spent on it. */
+  private async checkServer(): Promise<TaskOutcome | null> {
+    const { deps } = this.options;
+    if (!deps.client.reachable) return null;
+    const tier = this.tier;
+    const model = (deps.tiers ?? DEFAULT_TIERS)[tier].model;
+    const reach = await deps.client.reachable({
+      signal: deps.signal,
+      onRetry: (info) => emit(this.log, { event: "model_call_retry", tier, model, attempt: 1, ...info }),
+    });
+    if (reach.ok) return null;
+    const step = await this.modelFailed(1, tier, { kind: "model_failed", failure: reach, model });
+    return "end" in step ? step.end : null;
+  }
+
+  /** Plans the baseline's checks and starts them; the first edit waits for the result. */
+  private startBaseline(): void {
     const { deps, checks: plan } = this.options;
     for (const s of plan.skipped) emit(this.log, { event: "verification_skipped", attempt: 0, ...s });
-    const run = (): Promise<VerifyRun> => runChecks(this.owned.root, plan, { runner: deps.runner, signal: deps.signal });
-    const baseline = await takeBaseline({
+    const stop = new AbortController();
+    const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
+    const check = (s: AbortSignal | undefined) => (): Promise<VerifyRun> => runChecks(this.owned.root, plan, { runner: deps.runner, signal: s });
+    const running = plan.checks.length > 0;
+    if (running) this.phases.baseline(true, this.tier);
+    const entry = { stop, ready: null as unknown as Promise<Verification>, done: false };
+    entry.ready = takeBaseline({
       root: this.owned.root,
       plan,
       owned: this.options.task.filesOwned,
-      verify: run,
+      verify: check(signal),
       gate: this.gate,
       cache: deps.baselineCache,
-      signal: deps.signal,
+      signal,
       logger: this.log,
-    });
-    return { checkNames: plan.checks.map((c) => c.name), run, baseline };
+    })
+      .then((baseline): Verification => ({ checkNames: plan.checks.map((c) => c.name), run: check(deps.signal), baseline }))
+      .finally(() => {
+        entry.done = true;
+        if (running) this.phases.baseline(false, this.tier);
+      });
+    // Awaited by the first edit, or by stopBaseline; until then a failure must not count as unhandled.
+    entry.ready.catch(() => {});
+    this.baseline = entry;
+  }
+
+  /** Ends the baseline's checks if they still run, and waits until they have. */
+  private async stopBaseline(): Promise<void> {
+    if (!this.baseline) return;
+    this.baseline.stop.abort();
+    await this.baseline.ready.catch(() => {});
   }
 
   /** One attempt: the model's turn, then the workspace's verdict on what it wrote. */
-  private async attempt(attempt: number, previous: PreviousAttempt | null, verification: Verification): Promise<Step> {
+  private async attempt(attempt: number, previous: PreviousAttempt | null): Promise<Step> {
     const { task, limits, deps } = this.options;
     const tier = this.tier;
-    deps.onPhase?.("calling", { tier, attempt });
-    const outcome = await executeAttempt({ task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines }, deps);
+    const onSlot = (state: "queued" | "calling") => this.phases.set(state, tier, attempt);
+    const input = { task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines };
+    const outcome = await executeAttempt(input, { ...deps, onSlot });
     if (this.aborted) return { end: await this.interrupted() };
     switch (outcome.kind) {
       case "too_large":
@@ -143,12 +201,12 @@ class TaskRun {
       case "edit":
         this.tally.addUsage(tier, outcome.reply.usage);
         if (!outcome.plan.ok) return this.rejected(attempt, tier, outcome.plan);
-        return this.verifyEdit(attempt, tier, outcome.plan, verification);
+        return this.verifyEdit(attempt, tier, outcome.plan);
     }
   }
 
   private tooLarge(message: string): TaskOutcome {
-    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [message], reason: "prompt_too_large" });
+    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [message], reason: "prompt_too_large", ...NOTHING_KEPT });
     return { status: "too_large", message, ...this.tally.summary(this.tier) };
   }
 
@@ -156,7 +214,7 @@ class TaskRun {
     const f = outcome.failure;
     if (f.reason === "aborted") return { end: await this.interrupted() };
     if (f.reason === "unreachable" || f.reason === "auth" || f.reason === "unknown_model") {
-      emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [f.message], reason: `model_${f.reason}` });
+      emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [f.message], reason: `model_${f.reason}`, ...NOTHING_KEPT });
       return { end: { status: "unavailable", reason: f.reason, message: f.message, model: outcome.model, ...this.tally.summary(this.tier) } };
     }
     // A timeout, a stall or a server error after its retries is the model failing this attempt.
@@ -177,10 +235,13 @@ class TaskRun {
     attempt: number,
     tier: Tier,
     plan: Parameters<typeof applyAndVerify>[0]["plan"],
-    verification: Verification,
   ): Promise<Step> {
     const { deps, task } = this.options;
-    deps.onPhase?.("verifying", { tier, attempt });
+    // The baseline holds the workspace while it runs, so waiting for it is waiting for the workspace.
+    if (!this.baseline!.done) this.phases.set("waiting", tier, attempt);
+    const verification = await this.baseline!.ready;
+    if (this.aborted) return { end: await this.interrupted() };
+    const dryRun = this.options.dryRun ?? false;
     const result = await applyAndVerify({
       plan,
       attempt,
@@ -189,19 +250,19 @@ class TaskRun {
       gate: this.gate,
       verification,
       strict: this.options.strict ?? false,
-      dryRun: this.options.dryRun ?? false,
+      dryRun,
       filesOwned: task.filesOwned,
       signal: deps.signal,
       logger: this.log,
+      onPhase: (phase) => this.phases.set(phase, tier, attempt),
       onApplied: (changes) => (this.lastApplied = { changes, diff: plan.diff }),
     });
     if (result.kind === "interrupted") return { end: await this.interrupted() };
     if (result.kind === "passed") {
       this.tally.record({ attempt, tier, outcome: "verification_pass", diff: plan.diff, errors: [] });
       const verified = this.options.checks.checks.length > 0;
-      emit(this.log, { event: "task_complete", ...this.tally.closing(this.tier), files: result.files, verified });
-      deps.onPhase?.("done", { tier, attempt });
-      return { end: { status: "complete", files: result.files, diff: plan.diff, verified, ...this.tally.summary(this.tier) } };
+      emit(this.log, { event: "task_complete", ...this.tally.closing(this.tier), files: result.files, verified, dryRun });
+      return { end: { status: "complete", files: result.files, diff: plan.diff, verified, dryRun, ...this.tally.summary(this.tier) } };
     }
     return { record: { attempt, tier, outcome: "verification_fail", diff: plan.diff, errors: result.errors }, previous: result.previous };
   }
@@ -220,14 +281,14 @@ class TaskRun {
       if (kept) await this.owned.write(kept.changes);
     });
     const reason = "attempts exhausted";
-    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors, reason });
-    this.options.deps.onPhase?.("done", { tier: this.tier, attempt: this.tally.history.length });
-    return { status: "aborted", lastErrors, reason, diff: kept?.diff ?? null, ...this.tally.summary(this.tier) };
+    const keptFiles = kept ? [...kept.changes.keys()] : [];
+    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors, reason, keptFailed: kept !== null, keptFiles });
+    return { status: "aborted", lastErrors, reason, diff: kept?.diff ?? null, keptFiles, ...this.tally.summary(this.tier) };
   }
 
   private async interrupted(): Promise<TaskOutcome> {
     await this.owned.restore();
-    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [], reason: "interrupted" });
+    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [], reason: "interrupted", ...NOTHING_KEPT });
     return { status: "interrupted", ...this.tally.summary(this.tier) };
   }
 }
