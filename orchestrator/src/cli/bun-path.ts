@@ -12,7 +12,10 @@ export function bunForChecks(): { bunPath: string; runner?: CommandRunner } {
   return { bunPath: self, runner };
 }
 
-/** A `bun build --compile` binary runs its modules from Bun's embedded file system. */
-export function isCompiled(): boolean {
-  return import.meta.path.startsWith("/$bunfs/") || /^[A-Z]:[\\/]~BUN[\\/]/.test(import.meta.path);
+/**
+ * A `bun build --compile` binary's entry point lives in Bun's embedded file system. (Bun.main, not
+ * import.meta.path: a bytecode build keeps each module's source path there.)
+ */
+export function isCompiled(main = Bun.main): boolean {
+  return main.startsWith("/$bunfs/") || /^[A-Z]:[\\/]~BUN[\\/]/i.test(main);
 }

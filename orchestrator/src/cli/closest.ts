@@ -1,12 +1,13 @@
 // "Did you mean": the known word nearest to what was typed. A known word that starts with the
-// typed text wins outright (`--dry` means `--dry-run`); otherwise the fewest single-character
-// edits, the earlier word on a tie.
+// typed text wins outright (`--dry` means `--dry-run`), the shortest such one first; otherwise
+// the fewest single-character edits, the earlier word on a tie.
 
 export function closest(typed: string, known: readonly string[]): string {
   let best = known[0]!;
   let bestScore = Infinity;
   for (const word of known) {
-    const score = word.startsWith(typed) ? 0 : editDistance(typed, word);
+    // Prefix matches score below 1, and so below any edit distance but an exact match's 0.
+    const score = word.startsWith(typed) ? (word.length - typed.length) / (word.length + 1) : editDistance(typed, word);
     if (score < bestScore) [best, bestScore] = [word, score];
   }
   return best;

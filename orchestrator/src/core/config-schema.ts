@@ -69,7 +69,12 @@ const ConfigFileObject = z
       .optional(),
     logs: z
       .object({
-        dir: z.string().trim().min(1).optional().describe("Folder for run logs; relative to this file."),
+        dir: z
+          .string()
+          .trim()
+          .min(1)
+          .optional()
+          .describe("Folder for run logs, relative to this file (default: the state folder's logs/, e.g. ~/.cache/smol-coder/logs)."),
         keep: z.int().min(1).max(10_000).optional().describe("How many run log files to keep."),
       })
       .strict()
@@ -122,8 +127,8 @@ export const ConfigFileSchema = ConfigFileObject.superRefine(crossFieldChecks);
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
 /**
- * A full example config: every field set, at its default except where the example shows an
- * override (a "test" script with its own timeout, a logs folder). Passes ConfigFileSchema (tested).
+ * A full example config: every field set (but logs.dir), at its default except where the example
+ * shows an override (a "test" script with its own timeout). Passes ConfigFileSchema (tested).
  */
 export const CONFIG_EXAMPLE = {
   $schema: "./smol-coder.config.schema.json",
@@ -141,7 +146,9 @@ export const CONFIG_EXAMPLE = {
     timeouts: { test: 180_000 },
     strict: false,
   },
-  logs: { dir: "logs", keep: DEFAULT_LOG_KEEP },
+  // No logs.dir: a folder in the workspace would leave files the task does not own in the
+  // project (logs go to the state folder's logs/ by default).
+  logs: { keep: DEFAULT_LOG_KEEP },
 } satisfies ConfigFile;
 
 /** The JSON Schema (draft 2020-12) of the config file, as scripts/gen-config-schema.ts writes it. */
