@@ -4,7 +4,8 @@ import { describe, expect, test } from "bun:test";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { eventNames, ORCHESTRATOR_DIR, runCli, startCli } from "../../testing/cli.ts";
+import { SCHEMA_PATH } from "../../scripts/gen-config-schema.ts";
+import { CLI_ENTRY, eventNames, ORCHESTRATOR_DIR, runCli, startCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "../../testing/replies.ts";
 import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
@@ -158,6 +159,13 @@ describe("the CLI's own flags", () => {
     const version = await runCli({ args: ["--version"] });
     expect(version.exitCode).toBe(0);
     expect(version.stdout).toMatch(/^smol-coder \d+\.\d+\.\d+\n$/);
+  });
+
+  test("schema prints the config file's JSON Schema, the same text as the committed file", async () => {
+    // Not runCli: its stdout is not JSON lines.
+    const r = Bun.spawnSync([process.execPath, CLI_ENTRY, "schema"], { cwd: os.tmpdir() });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.toString()).toBe(await Bun.file(SCHEMA_PATH).text());
   });
 });
 
