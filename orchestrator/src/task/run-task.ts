@@ -14,10 +14,10 @@ import type { PreviousAttempt } from "../executor/prompt.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { CommandRunner } from "../verify/process.ts";
 import type { CheckPlan } from "../verify/plan.ts";
-import { runChecks, type VerifyRun } from "../verify/run.ts";
+import { runChecks } from "../verify/run.ts";
 import { openOwnedFiles, type OwnedFiles } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
-import { takeBaseline } from "./baseline.ts";
+import { startBaseline, type RunningBaseline } from "./baseline.ts";
 import type { TaskOutcome } from "./outcomes.ts";
 import { PhaseReporter, type OnPhase } from "./phase.ts";
 import { decide, escalationReason, nextTier } from "./policy.ts";
@@ -73,8 +73,8 @@ class TaskRun {
   private tier: Tier;
   /** The last edit that was applied, for --keep-failed. */
   private lastApplied: { changes: Map<string, string | null>; diff: string } | null = null;
-  /** The baseline, running or done; `stop` ends its checks when the task ends without needing it. */
-  private baseline: { stop: AbortController; ready: Promise<Verification>; done: boolean } | null = null;
+  /** The baseline, running or done (see startBaseline). */
+  private baseline: RunningBaseline | null = null;
 
   constructor(
     private readonly options: RunTaskOptions,
@@ -148,41 +148,27 @@ class TaskRun {
     return "end" in step ? step.end : null;
   }
 
-  /** Plans the baseline's checks and starts them; the first edit waits for the result. */
+  /** Starts the baseline's checks; the first edit waits for the result. */
   private startBaseline(): void {
     const { deps, checks: plan } = this.options;
     for (const s of plan.skipped) emit(this.log, { event: "verification_skipped", attempt: 0, ...s });
-    const stop = new AbortController();
-    const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
-    const check = (s: AbortSignal | undefined) => (): Promise<VerifyRun> => runChecks(this.owned.root, plan, { runner: deps.runner, signal: s });
     const running = plan.checks.length > 0;
     if (running) this.phases.baseline(true, this.tier);
-    const entry = { stop, ready: null as unknown as Promise<Verification>, done: false };
-    entry.ready = takeBaseline({
+    this.baseline = startBaseline({
       root: this.owned.root,
       plan,
       owned: this.options.task.filesOwned,
-      verify: check(signal),
+      verify: (signal) => runChecks(this.owned.root, plan, { runner: deps.runner, signal }),
       gate: this.gate,
       cache: deps.baselineCache,
-      signal,
+      signal: deps.signal,
       logger: this.log,
-    })
-      .then((baseline): Verification => ({ checkNames: plan.checks.map((c) => c.name), run: check(deps.signal), baseline }))
-      .finally(() => {
-        entry.done = true;
-        if (running) this.phases.baseline(false, this.tier);
-      });
-    // Awaited by the first edit, or by stopBaseline; until then a failure must not count as unhandled.
-    entry.ready.catch(() => {});
-    this.baseline = entry;
+      onSettled: () => running && this.phases.baseline(false, this.tier),
+    });
   }
 
-  /** Ends the baseline's checks if they still run, and waits until they have. */
   private async stopBaseline(): Promise<void> {
-    if (!this.baseline) return;
-    this.baseline.stop.abort();
-    await this.baseline.ready.catch(() => {});
+    await this.baseline?.stop();
   }
 
   /** One attempt: the model's turn, then the workspace's verdict on what it wrote. */
@@ -239,8 +225,14 @@ class TaskRun {
     const { deps, task } = this.options;
     // The baseline holds the workspace while it runs, so waiting for it is waiting for the workspace.
     if (!this.baseline!.done) this.phases.set("waiting", tier, attempt);
-    const verification = await this.baseline!.ready;
+    const baseline = await this.baseline!.result;
     if (this.aborted) return { end: await this.interrupted() };
+    const checks = this.options.checks;
+    const verification: Verification = {
+      checkNames: checks.checks.map((c) => c.name),
+      run: () => runChecks(this.owned.root, checks, { runner: deps.runner, signal: deps.signal }),
+      baseline,
+    };
     const dryRun = this.options.dryRun ?? false;
     const result = await applyAndVerify({
       plan,
