@@ -371,6 +371,38 @@ describe("interruption", () => {
     expect(await run.ws.read("app.txt")).toBe("original\n");
     expect(await run.ws.read("new.txt")).toBeNull();
   });
+
+  test("a signal while the baseline and the first call both run stops both and ends as interrupted", async () => {
+    const controller = new AbortController();
+    let baselineStopped = false;
+    const model = createMemoryModel();
+    // The call answers only when its signal fires, as a real model call would end on Ctrl-C.
+    const held = Object.assign(model, {
+      complete: async (req: Parameters<typeof model.complete>[0]) => {
+        model.requests.push(req);
+        await new Promise<void>((r) => req.signal?.addEventListener("abort", () => r(), { once: true }));
+        return { ok: false as const, reason: "aborted" as const, message: "the call was interrupted", status: null, durationMs: 0 };
+      },
+    });
+    await using run = await runLoop({
+      task: cardTask,
+      model: held,
+      deps: { signal: controller.signal },
+      scripts: {
+        typecheck: async (ctx) => {
+          await until(() => model.requests.length === 1);
+          controller.abort();
+          await new Promise<void>((r) => (ctx.signal?.aborted ? r() : ctx.signal?.addEventListener("abort", () => r(), { once: true })));
+          baselineStopped = true;
+          return { reason: "aborted" };
+        },
+      },
+    });
+    expect(run.outcome.status).toBe("interrupted");
+    expect(baselineStopped).toBe(true);
+    expect(eventsNamed(run.events, "task_abort").map((e) => e.reason)).toEqual(["interrupted"]);
+    expect(eventsNamed(run.events, "verification_baseline")).toHaveLength(0);
+  });
 });
 
 /** Resolves once `cond` holds, checking after each turn of the event loop. */
