@@ -40,7 +40,7 @@ import { groupRows, leaseRows, pollingRows, ratio, sec, type Group } from "./tab
 const SECTION = "## Swarm (bench/swarm)";
 const MARKERS = { begin: "<!-- bench/swarm/run.ts output: begin -->", end: "<!-- bench/swarm/run.ts output: end -->" };
 
-/** The floor of a CLI process: `--version` loads every module index.ts imports, then exits. */
+/** The floor of a CLI process: `--version` parses the flags and exits, loading no library. */
 async function versionCost(env: Record<string, string>): Promise<{ wall: number[]; cpu: number[] }> {
   const version = { wall: [] as number[], cpu: [] as number[] };
   for (let i = 0; i < 5; i++) {
@@ -91,7 +91,7 @@ function renderReport({ opts, tookS, version, groups, lease, polling }: Measured
     "",
     `Method: the scripted model server (orchestrator/testing/model-server.ts) runs in the bench's own process and answers every request after ${opts.delayMs} ms with a diff that creates the task's own file \`out/tN.txt\` in a temp "empty" workspace run with \`--no-checks\` (no verification). All tasks are fast tier (short description, 1 file). Modes: **N processes**: N CLI processes spawned at once (\`bun run src/index.ts --workspace WS\`, one task on stdin each); **held**: the same, but every reply is held until all N processes have logged slot_wait or model_call_start, and the server makespan counts from that moment, so bun start-up is out of it and what is left is the hand-offs between processes; **batch**: one CLI process with the N tasks as a JSON array. Env: LITELLM_URL=the server, SMOL_STATE_DIR=a fresh temp dir per run, SMOL_LOG_DIR=a temp dir, NODE_ENV=production. Runs: ${opts.runs} of each process mode, ${opts.batchRuns} of batch, per N; cells with several runs are median (min–max); "max in flight" is the maximum over all runs. Ideal = ceil(N / ${FAST_LIMIT}) × ${opts.delayMs} ms. Server makespan: first request received → last response finished (held: replies let go → last response); end-to-end: first spawn → last exit. Target: ratio ≤ ${TARGET_RATIO}x.`,
     "",
-    `A CLI process that does nothing (\`--version\`, which still loads every module index.ts imports), alone, 5 runs: median ${ms(median(version.wall))} wall, ${ms(median(version.cpu))} CPU (user+sys).`,
+    `A CLI process that does nothing (\`--version\`, which parses the flags and loads no library), alone, 5 runs: median ${ms(median(version.wall))} wall, ${ms(median(version.cpu))} CPU (user+sys).`,
     "",
     mainTable,
     "",

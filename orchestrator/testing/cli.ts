@@ -32,10 +32,13 @@ export interface CliOptions {
   prefix?: string[];
 }
 
+/** The command a user types, as the package's bin entry runs it: `bun src/index.ts`, from any folder. */
+export const CLI_ENTRY = path.join(ORCHESTRATOR_DIR, "src", "index.ts");
+
 export function startCli(options: CliOptions): CliRun {
-  const proc = Bun.spawn([...(options.prefix ?? []), process.execPath, "run", "src/index.ts", ...options.args], {
+  const proc = Bun.spawn([...(options.prefix ?? []), process.execPath, "run", CLI_ENTRY, ...options.args], {
     cwd: options.cwd ?? ORCHESTRATOR_DIR,
-    env: { ...baseEnv(), ...options.env } as Record<string, string>,
+    env: definedOnly({ ...baseEnv(), ...options.env }),
     stdin: "pipe",
     stdout: "pipe",
     stderr: "pipe",
@@ -83,6 +86,11 @@ export function startCli(options: CliOptions): CliRun {
 
 export function runCli(options: CliOptions): Promise<CliResult> {
   return startCli(options).done;
+}
+
+/** An env var given as undefined is unset, not the string "undefined". */
+export function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /** Environment for a CLI under test: JSON logs, no log files in the repo, fast retries. */

@@ -1,20 +1,49 @@
 // Command-line parsing: a plain function that either returns the parsed flags or throws an
-// InputError, so every refusal happens before a model call or a file write.
+// InputError, so every refusal happens before a model call or a file write. It loads no schema
+// library: --help and --version go through here and should cost little more than bun itself.
 import { parseArgs } from "node:util";
-import { parseVerifyTimeoutMs } from "../core/config-schema.ts";
-import { DEFAULT_LIMITS } from "../core/defaults.ts";
+import { DEFAULT_LIMITS, ENV_DEFAULTS } from "../core/defaults.ts";
 import { InputError } from "../core/errors.ts";
+import { parseVerifyTimeoutMs } from "../core/verify-timeout.ts";
+import { closest } from "./closest.ts";
+
+const OPTIONS = {
+  workspace: { type: "string", short: "w" },
+  file: { type: "string", short: "f" },
+  config: { type: "string", short: "c" },
+  strict: { type: "boolean", default: false },
+  "verify-timeout-ms": { type: "string" },
+  "result-file": { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  "keep-failed": { type: "boolean", default: false },
+  "no-checks": { type: "boolean", default: false },
+  commit: { type: "boolean", default: false },
+  "no-commit": { type: "boolean", default: false },
+  "commit-dirty": { type: "boolean", default: false },
+  branch: { type: "string" },
+  resume: { type: "string" },
+  "restore-journal": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+  version: { type: "boolean", short: "v", default: false },
+} as const;
+
+const COMMANDS = ["doctor", "schema"] as const;
 
 export const USAGE = `smol-coder: hand a small, checkable coding task to a local model
 
 Usage:
-  bun run src/index.ts --workspace PATH [--file task.json] [options]
-  bun run src/index.ts doctor [--workspace PATH]
-  bun run src/index.ts --help | --version
+  smol-coder --workspace PATH [--file task.json] [options]
+  smol-coder doctor [--workspace PATH]
+  smol-coder schema            print the config file's JSON Schema
+  smol-coder --help | --version
 
 The task is JSON: {"description": "...", "filesOwned": ["src/a.ts", ...]}, read from
 --file, or from stdin when no file is given. A JSON array of tasks, or one task per line
 (JSON lines), runs them all in one process under the same limits.
+
+Example:
+  echo '{"description": "Add a Card component with a title prop", "filesOwned": ["src/components/Card.tsx"]}' \\
+    | smol-coder --workspace ~/code/my-app
 
 Options:
   -w, --workspace PATH        project to change (its package.json scripts verify each edit)
@@ -23,7 +52,8 @@ Options:
       --strict                count every verification failure, even ones the workspace had before
       --verify-timeout-ms N   timeout for each verify script (default ${DEFAULT_LIMITS.verifyTimeoutMs})
       --result-file PATH      write a JSON summary of the run (per task and totals)
-      --dry-run               run the whole loop, then restore the files and print the final diff
+      --dry-run               run the whole loop, then restore the owned files and print the final
+                              diff; the checks still run, so a build script still rewrites dist/
       --keep-failed           on abort, leave the last attempt in place for inspection
       --no-checks             run without any verification; the results say "unverified"
       --commit                commit each completed task: one commit holding exactly its files
@@ -39,11 +69,28 @@ Options:
   -h, --help                  show this help
   -v, --version               print the version
 
+Environment:
+  LITELLM_URL                 the proxy's OpenAI-compatible base URL (${ENV_DEFAULTS.LITELLM_URL})
+  LITELLM_API_KEY             the proxy's key (${ENV_DEFAULTS.LITELLM_API_KEY})
+  LOG_LEVEL                   level of the lines on stdout (${ENV_DEFAULTS.LOG_LEVEL}); the log file keeps debug
+  NODE_ENV                    production: JSON on stdout even on a terminal
+  VERIFY_TIMEOUT_MS           timeout for each verify script (${ENV_DEFAULTS.VERIFY_TIMEOUT_MS})
+  MODEL_TIMEOUT_MS            bound on one model call (${ENV_DEFAULTS.MODEL_TIMEOUT_MS})
+  MODEL_STALL_TIMEOUT_MS      longest silence inside a streamed reply (${ENV_DEFAULTS.MODEL_STALL_TIMEOUT_MS})
+  MODEL_MAX_RETRIES           retries for connection errors, 5xx and 408 (${ENV_DEFAULTS.MODEL_MAX_RETRIES})
+  SMOL_MODEL_FAST, SMOL_MODEL_DEEP, SMOL_MODEL_REVIEWER
+                              model name per tier (to talk to Ollama directly)
+  SMOL_STATE_DIR              slot leases, cached baselines and logs ($XDG_CACHE_HOME/smol-coder
+                              or ~/.cache/smol-coder)
+  SMOL_LOG_DIR                run logs (SMOL_STATE_DIR/logs)
+  SMOL_WARM_DEFER_MS          how long a call for a cold tier waits for a busy one (${ENV_DEFAULTS.SMOL_WARM_DEFER_MS})
+  GITHUB_STEP_SUMMARY         append a markdown summary of the run to this file
+
 Exit codes: 0 complete, 1 aborted, 2 bad input, config or workspace, 3 model server
 unavailable, 130 interrupted by SIGINT, 143 by SIGTERM.`;
 
 export interface CliArgs {
-  command: "run" | "doctor" | "help" | "version";
+  command: "run" | "doctor" | "schema" | "help" | "version";
   workspace?: string;
   file?: string;
   config?: string;
@@ -64,35 +111,14 @@ export interface CliArgs {
   restoreJournal: boolean;
 }
 
+const SEE_HELP = "Run smol-coder --help for usage.";
+
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        workspace: { type: "string", short: "w" },
-        file: { type: "string", short: "f" },
-        config: { type: "string", short: "c" },
-        strict: { type: "boolean", default: false },
-        "verify-timeout-ms": { type: "string" },
-        "result-file": { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        "keep-failed": { type: "boolean", default: false },
-        "no-checks": { type: "boolean", default: false },
-        commit: { type: "boolean", default: false },
-        "no-commit": { type: "boolean", default: false },
-        "commit-dirty": { type: "boolean", default: false },
-        branch: { type: "string" },
-        resume: { type: "string" },
-        "restore-journal": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", short: "v", default: false },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
   } catch (err) {
-    throw new InputError(`${(err as Error).message}\nRun with --help for usage.`);
+    throw new InputError(`${explainParseError(err as Error & { code?: string })}\n${SEE_HELP}`);
   }
   const { values, positionals } = parsed;
   const flags = {
@@ -105,10 +131,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.help) return { command: "help", ...flags };
   if (values.version) return { command: "version", ...flags };
   const [sub, ...rest] = positionals;
-  if (sub !== undefined && sub !== "doctor") throw new InputError(`unknown command "${sub}"\nRun with --help for usage.`);
-  if (rest.length > 0) throw new InputError(`unexpected argument "${rest[0]}"\nRun with --help for usage.`);
+  if (sub !== undefined && !(COMMANDS as readonly string[]).includes(sub)) {
+    throw new InputError(`unknown command "${sub}"; did you mean ${closest(sub, COMMANDS)}?\n${SEE_HELP}`);
+  }
+  if (rest.length > 0) throw new InputError(`unexpected argument "${rest[0]}"\n${SEE_HELP}`);
   if (sub === "doctor") return { command: "doctor", workspace: values.workspace, ...flags };
-  if (!values.workspace) throw new InputError("--workspace PATH is required\nRun with --help for usage.");
+  if (sub === "schema") return { command: "schema", ...flags };
+  if (!values.workspace) throw new InputError(`--workspace PATH is required\n${SEE_HELP}`);
   if (flags.dryRun && flags.keepFailed) throw new InputError("--dry-run and --keep-failed cannot be used together");
   const timeoutFlag = values["verify-timeout-ms"];
   const branch = values.branch?.trim();
@@ -138,4 +167,25 @@ function commitChoice(commit: boolean, noCommit: boolean, branch: string | undef
   if (branch && keepFailed) throw new InputError("--keep-failed cannot be used with --branch: the branch's work happens in a worktree that is removed at the end");
   if (commit || branch || commitDirty) return true;
   return noCommit ? false : undefined;
+}
+
+/** The flags a user can type, long and short, for suggestions. */
+const FLAG_NAMES: string[] = Object.entries(OPTIONS).flatMap(([name, o]) => ("short" in o ? [`--${name}`, `-${o.short}`] : [`--${name}`]));
+
+/**
+ * node's parser speaks of positional arguments, which this tool does not take; say instead
+ * which flag was wrong and what was probably meant.
+ */
+function explainParseError(err: Error & { code?: string }): string {
+  const quoted = /'(-[^']*)'/.exec(err.message)?.[1];
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && quoted) {
+    const flag = quoted.split("=")[0]!;
+    return `unknown option "${flag}"; did you mean ${closest(flag, FLAG_NAMES)}?`;
+  }
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    const long = /--[a-z-]+/.exec(err.message)?.[0];
+    if (long && /does not take an argument/.test(err.message)) return `${long} takes no value`;
+    if (long) return `${long} needs a value${/ambiguous/.test(err.message) ? ` (the next argument starts with "-")` : ""}`;
+  }
+  return err.message;
 }

@@ -44,7 +44,7 @@ function unavailableMessage(outcome: Extract<TaskOutcome, { status: "unavailable
   const url = env.LITELLM_URL;
   switch (outcome.reason) {
     case "unreachable":
-      return `cannot reach the model server at ${url}: ${outcome.message}.\nStart LiteLLM with \`docker compose up -d\` in the smol-coder folder (and Ollama with \`ollama serve\`), or point LITELLM_URL at a running proxy. \`bun run src/index.ts doctor\` checks the setup.`;
+      return `cannot reach the model server at ${url}: ${outcome.message}.\nStart LiteLLM with \`docker compose up -d\` in the smol-coder folder (without Docker: \`bash litellm/run.sh\`), and Ollama with \`ollama serve\`; or point LITELLM_URL at a running proxy. \`smol-coder doctor\` checks the setup.`;
     case "auth":
       return `the model server at ${url} refused the API key: ${outcome.message}.\nSet LITELLM_API_KEY to the proxy's master key (LITELLM_MASTER_KEY in compose.yaml; dev-key by default).`;
     case "unknown_model":

@@ -2,15 +2,16 @@
 // (model client, cross-process limits, baseline cache, git, logs, status board, signals) and
 // runs the batch. Everything below this file gets its collaborators passed in.
 import { randomUUID } from "node:crypto";
+import { writeSync } from "node:fs";
 import path from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { loadConfig, type ResolvedConfig } from "../core/config.ts";
-import type { Env } from "../core/env.ts";
+import { parseEnv, type Env } from "../core/env.ts";
 import { InputError, InterruptedError, type StopSignal } from "../core/errors.ts";
 import { createTelemetry, emit } from "../core/telemetry.ts";
 import type { Task } from "../core/types.ts";
 import { createLeaseLimiter } from "../concurrency/lease-limiter.ts";
-import { defaultStateDir } from "../concurrency/state-dir.ts";
+import { defaultLogDir, defaultStateDir } from "../concurrency/state-dir.ts";
 import type { LeaseStore } from "../concurrency/types.ts";
 import { createLeaseGate } from "../concurrency/workspace-gate.ts";
 import { createWarmLimiter } from "../concurrency/warm.ts";
@@ -22,18 +23,18 @@ import { createResultWriter, readResultFile, resultFileProblem, type ResultFile 
 import { appendStepSummary } from "../run/summary.ts";
 import { resolveWorkspace, type OwnedFiles } from "../workspace/owned-files.ts";
 import type { CliArgs } from "./args.ts";
+import { bunForChecks } from "./bun-path.ts";
 import { exitCodeFor } from "./exit.ts";
 import type { RawEnv } from "./main.ts";
 import { exitAtOnce } from "./hard-exit.ts";
 import { recoverEarlierRuns } from "./recovery.ts";
 import { onStopSignal } from "./signals.ts";
 import { openRunState } from "./state.ts";
-import { createStatusBoard } from "./status-board.ts";
+import { createStatusBoard, noBoard, type StatusBoard } from "./status-board.ts";
 import { parseTasks, readTaskText } from "./task-input.ts";
 
-export const DEFAULT_LOG_DIR = path.resolve(import.meta.dir, "..", "..", "..", "logs");
-
-export async function runTasks(args: CliArgs, env: Env, rawEnv: RawEnv): Promise<number> {
+export async function runTasks(args: CliArgs, rawEnv: RawEnv): Promise<number> {
+  const env = parseEnv(rawEnv);
   const origin = args.file ?? "stdin";
   const stdin = { isTTY: process.stdin.isTTY, text: () => Bun.stdin.text() };
   const tasks = parseTasks(await readTaskText({ file: args.file, stdin }), origin);
@@ -52,6 +53,19 @@ export async function runTasks(args: CliArgs, env: Env, rawEnv: RawEnv): Promise
   return runLoaded(args, env, rawEnv, config, tasks, workspace, earlier);
 }
 
+/** The live board needs the whole screen to itself: stdout and stderr both on the terminal. */
+function openBoard(labels: Map<string, string>): StatusBoard {
+  if (!process.stdout.isTTY || !process.stderr.isTTY) return noBoard();
+  return createStatusBoard(
+    {
+      write: (text) => void writeSync(2, text),
+      columns: () => process.stderr.columns || 80,
+      rows: () => process.stderr.rows || 24,
+    },
+    labels,
+  );
+}
+
 async function runLoaded(
   args: CliArgs,
   env: Env,
@@ -62,19 +76,18 @@ async function runLoaded(
   earlier: ResultFile | undefined,
 ): Promise<number> {
   const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}`;
-  const logDir = config.logs.dir ?? DEFAULT_LOG_DIR;
+  const logDir = config.logs.dir ?? defaultLogDir(rawEnv);
   const stateDir = defaultStateDir(rawEnv);
   // First: a state folder that cannot be written ends the run before anything else starts.
   const state = openRunState(stateDir, env.LITELLM_URL);
   const labels = new Map<string, string>();
-  const board = createStatusBoard(process.stderr, labels);
+  const board = openBoard(labels);
   const telemetry = createTelemetry({
     level: env.LOG_LEVEL,
     pretty: Boolean(process.stdout.isTTY) && env.NODE_ENV !== "production",
     logDir,
     runId,
-    // Logs and the status board share the terminal when stdout is one too.
-    around: process.stdout.isTTY ? board.around : undefined,
+    around: board.around,
   });
   const controller = new AbortController();
   const liveFiles = new Set<OwnedFiles>();
@@ -90,7 +103,7 @@ async function runLoaded(
   const results = resultPath ? createResultWriter(resultPath) : null;
   let git: GitSession | null = null;
   try {
-    emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version });
+    emit(telemetry.logger, { event: "orchestrator_startup", litellmUrl: env.LITELLM_URL, workspace, version: pkg.version, logFile: telemetry.logFile });
     for (const r of state.recoveries) emit(telemetry.logger, { event: "state_recovered", file: r.file, movedTo: r.movedTo, reason: r.reason });
     // A killed run's unverified edit goes back before anything reads the files (git's dirty check included).
     const recoverIn = (root: string) => () =>
@@ -127,10 +140,10 @@ async function runLoaded(
         recover: recoverIn(git.workspace),
         logger: telemetry.logger,
         signal: controller.signal,
-        bunPath: process.execPath,
+        ...bunForChecks(),
         newTaskId: () => {
           const id = randomUUID();
-          labels.set(id, tasks[labels.size]?.description.slice(0, 50) ?? "");
+          labels.set(id, tasks[labels.size]?.description ?? "");
           return id;
         },
         onPhase: (taskId, info) => board.update(taskId, info),

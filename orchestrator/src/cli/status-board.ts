@@ -1,55 +1,111 @@
-// One live line per running task on stderr, for a person at a terminal. stdout stays pure
-// JSON, so `| bunx pino-pretty` and `| jq` keep working while this is shown.
-import type { Phase } from "../task/run-task.ts";
-import type { Tier } from "../core/types.ts";
+// One live line per running task, for a person at a terminal: what each task is doing now.
+// It is drawn only when stdout and stderr are both that terminal, so every other writer to the
+// screen goes through `around` (pino's lines) or comes after `close` (messages, the dry-run
+// diff). When stdout is piped (`| jq`, `| pino-pretty`), the reader of the pipe writes to the
+// same screen at moments this process cannot know, so there is no live line at all.
+import type { Phase, PhaseInfo } from "../task/phase.ts";
 
 export interface StatusBoard {
-  update(taskId: string, info: { tier: Tier; attempt: number; phase: Phase | "queued" }): void;
+  update(taskId: string, info: PhaseInfo): void;
   /** Runs `write` (a log line to the same terminal) with the board lifted off and redrawn after. */
   around(write: () => void): void;
+  /** Takes the board off the screen; idempotent, and also done at process exit. */
   close(): void;
 }
 
-const PHASE_TEXT: Record<Phase | "queued", string> = {
-  queued: "queued",
-  waiting: "waiting for a slot",
+/** The screen the board draws on. `write` must be synchronous, so it interleaves with pino's sync writes in order. */
+export interface Terminal {
+  write(text: string): void;
+  columns(): number;
+  rows(): number;
+}
+
+const PHASE_TEXT: Record<Phase, string> = {
+  waiting: "waiting for the workspace",
+  baseline: "baseline checks",
+  queued: "queued for a slot",
   calling: "calling the model",
   verifying: "verifying",
   done: "done",
 };
 
-export function renderStatusLine(taskId: string, info: { tier: Tier; attempt: number; phase: Phase | "queued" }, label: string): string {
-  return `${taskId.slice(0, 8)}  ${info.tier.padEnd(8)} attempt ${info.attempt}  ${PHASE_TEXT[info.phase]}  ${label}`;
+/** A line as wide as the terminal allows (less one column, so it never wraps). */
+export function renderStatusLine(taskId: string, info: PhaseInfo, label: string, columns: number): string {
+  let phase = PHASE_TEXT[info.phase];
+  if (info.baseline) phase += ", baseline checks running";
+  const line = `${taskId.slice(0, 8)}  ${info.tier.padEnd(8)} attempt ${Math.max(1, info.attempt)}  ${phase}  ${oneLine(label)}`;
+  return fitWidth(line, Math.max(10, columns - 1));
 }
 
-/** A board that redraws in place; a no-op when stderr is not a terminal. */
-export function createStatusBoard(stream: NodeJS.WriteStream, labels: Map<string, string>): StatusBoard {
-  if (!stream.isTTY) return { update() {}, around: (write) => write(), close() {} };
-  const rows = new Map<string, string>();
+/** Cuts `text` to `width` display columns (wide characters count as two), marking the cut with "…". */
+export function fitWidth(text: string, width: number): string {
+  if (Bun.stringWidth(text) <= width) return text;
+  let out = "";
+  let used = 0;
+  for (const ch of text) {
+    used += Bun.stringWidth(ch);
+    if (used > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** The board that does nothing: for a stderr or stdout that is not a terminal. */
+export function noBoard(): StatusBoard {
+  return { update() {}, around: (write) => write(), close() {} };
+}
+
+export function createStatusBoard(term: Terminal, labels: ReadonlyMap<string, string>, onExit = onProcessExit): StatusBoard {
+  const rows = new Map<string, PhaseInfo>();
   let drawn = 0;
-  const draw = () => {
-    const width = stream.columns ?? 100;
-    let out = drawn > 0 ? `\x1b[${drawn}A` : "";
-    for (const line of rows.values()) out += `\x1b[2K${line.slice(0, width - 1)}\n`;
-    drawn = rows.size;
-    stream.write(out);
+  // Lift the board off: back to its first line, and clear from there to the end of the screen.
+  const lift = () => `\x1b[${drawn}A\r\x1b[J`;
+  const frame = (): string[] => {
+    const columns = term.columns();
+    // Never taller than the screen: a cursor cannot move up past its top, and lines left in the
+    // scrollback could not be cleared.
+    const room = Math.max(1, term.rows() - 2);
+    const entries = [...rows];
+    const shown = entries.length > room ? entries.slice(0, room - 1) : entries;
+    const lines = shown.map(([id, info]) => renderStatusLine(id, info, labels.get(id) ?? "", columns));
+    if (shown.length < entries.length) lines.push(fitWidth(`… and ${entries.length - shown.length} more tasks`, columns - 1));
+    return lines;
   };
+  const draw = (prefix: string) => {
+    const lines = frame();
+    term.write(prefix + lines.map((l) => `${l}\n`).join(""));
+    drawn = lines.length;
+  };
+  const close = () => {
+    if (drawn > 0) term.write(lift());
+    drawn = 0;
+  };
+  const cancelExit = onExit(close);
   return {
     update(taskId, info) {
       if (info.phase === "done") rows.delete(taskId);
-      else rows.set(taskId, renderStatusLine(taskId, info, labels.get(taskId) ?? ""));
-      draw();
+      else rows.set(taskId, info);
+      draw(drawn > 0 ? lift() : "");
     },
     around(write) {
-      const had = drawn;
-      if (had > 0) stream.write(`\x1b[${had}A\x1b[J`);
+      if (drawn > 0) term.write(lift());
       drawn = 0;
       write();
-      if (rows.size > 0) draw();
+      if (rows.size > 0) draw("");
     },
     close() {
-      if (drawn > 0) stream.write(`\x1b[${drawn}A\x1b[J`);
-      drawn = 0;
+      close();
+      rows.clear();
+      cancelExit();
     },
   };
+}
+
+function onProcessExit(fn: () => void): () => void {
+  process.on("exit", fn);
+  return () => void process.off("exit", fn);
 }

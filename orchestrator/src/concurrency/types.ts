@@ -30,8 +30,9 @@ export interface TierLimiter {
  * files overlap do not run at the same time at all.
  */
 export interface WorkspaceGate {
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  claimFiles(files: readonly string[]): Promise<() => void>;
+  /** `onWait` is told (once) when another task holds the workspace and this one has to wait. */
+  exclusive<T>(fn: () => Promise<T>, onWait?: () => void): Promise<T>;
+  claimFiles(files: readonly string[], onWait?: () => void): Promise<() => void>;
 }
 
 export interface Lease {

@@ -4,23 +4,12 @@ import { z } from "zod";
 import { DEFAULT_GIT, DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
 import { InputError } from "./errors.ts";
 import { TIERS } from "./types.ts";
+import { VERIFY_TIMEOUT_MAX_MS, VERIFY_TIMEOUT_MIN_MS } from "./verify-timeout.ts";
 
 export const CONFIG_FILE_NAME = "smol-coder.config.json";
 
-const VERIFY_TIMEOUT_MIN_MS = 1000;
-const VERIFY_TIMEOUT_MAX_MS = 3_600_000;
-/** One verification script's timeout, wherever it is given: the file or --verify-timeout-ms. */
+/** One verification script's timeout in the file; --verify-timeout-ms has the same bounds. */
 const VerifyTimeoutMs = z.int().min(VERIFY_TIMEOUT_MIN_MS).max(VERIFY_TIMEOUT_MAX_MS);
-
-/** Checks a --verify-timeout-ms value (its text from the command line, or a number from a caller). */
-export function parseVerifyTimeoutMs(value: string | number): number {
-  const result = VerifyTimeoutMs.safeParse(Number(value));
-  if (result.success) return result.data;
-  const shown = typeof value === "string" ? `"${value}"` : String(value);
-  throw new InputError(
-    `--verify-timeout-ms must be a whole number of milliseconds from ${VERIFY_TIMEOUT_MIN_MS} to ${VERIFY_TIMEOUT_MAX_MS}, got ${shown}`,
-  );
-}
 
 const TierConfig = z
   .object({
@@ -91,7 +80,12 @@ const ConfigFileObject = z
       .describe("Commits made by a run."),
     logs: z
       .object({
-        dir: z.string().trim().min(1).optional().describe("Folder for run logs; relative to this file."),
+        dir: z
+          .string()
+          .trim()
+          .min(1)
+          .optional()
+          .describe("Folder for run logs, relative to this file (default: the state folder's logs/, e.g. ~/.cache/smol-coder/logs)."),
         keep: z.int().min(1).max(10_000).optional().describe("How many run log files to keep."),
       })
       .strict()
@@ -144,8 +138,8 @@ export const ConfigFileSchema = ConfigFileObject.superRefine(crossFieldChecks);
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
 /**
- * A full example config: every field set, at its default except where the example shows an
- * override (a "test" script with its own timeout, a logs folder). Passes ConfigFileSchema (tested).
+ * A full example config: every field set (but logs.dir), at its default except where the example
+ * shows an override (a "test" script with its own timeout). Passes ConfigFileSchema (tested).
  */
 export const CONFIG_EXAMPLE = {
   $schema: "./smol-coder.config.schema.json",
@@ -164,7 +158,9 @@ export const CONFIG_EXAMPLE = {
     strict: false,
   },
   git: { commit: DEFAULT_GIT.commit },
-  logs: { dir: "logs", keep: DEFAULT_LOG_KEEP },
+  // No logs.dir: a folder in the workspace would leave files the task does not own in the
+  // project (logs go to the state folder's logs/ by default).
+  logs: { keep: DEFAULT_LOG_KEEP },
 } satisfies ConfigFile;
 
 /** The JSON Schema (draft 2020-12) of the config file, as scripts/gen-config-schema.ts writes it. */
@@ -177,4 +173,9 @@ export function configJsonSchema(): Record<string, unknown> {
     description: `Settings for smol-coder, read from ${CONFIG_FILE_NAME} in the workspace or from --config PATH. Every field is optional; precedence is flags > env > this file > defaults.`,
     ...rest,
   };
+}
+
+/** The schema file's exact contents (what `smol-coder schema` prints): pretty JSON and a newline. */
+export function renderConfigSchema(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
 }

@@ -3,7 +3,8 @@
 // any model call, and a bad one is refused with the file path and the JSON path of the value.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { CONFIG_FILE_NAME, ConfigFileSchema, parseVerifyTimeoutMs, type ConfigFile } from "./config-schema.ts";
+import { CONFIG_FILE_NAME, ConfigFileSchema, type ConfigFile } from "./config-schema.ts";
+import { parseVerifyTimeoutMs } from "./verify-timeout.ts";
 import {
   concurrencyByTier,
   DEFAULT_GIT,

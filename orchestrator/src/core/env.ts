@@ -6,7 +6,7 @@ import { issueLines } from "./zod-issues.ts";
 
 const positiveInt = z.coerce.number().int().positive();
 
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   LITELLM_URL: z.string().url().default(ENV_DEFAULTS.LITELLM_URL),
   LITELLM_API_KEY: z.string().min(1).default(ENV_DEFAULTS.LITELLM_API_KEY),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default(ENV_DEFAULTS.LOG_LEVEL),

@@ -10,7 +10,14 @@ export interface TokenTotals {
 }
 
 export type SmolEvent =
-  | { event: "orchestrator_startup"; litellmUrl: string; workspace: string; version: string }
+  | {
+      event: "orchestrator_startup";
+      litellmUrl: string;
+      workspace: string;
+      version: string;
+      /** Where this run's log file is written (every line, down to debug); null when there is none. */
+      logFile: string | null;
+    }
   /** A corrupt lease db in the state folder was kept under `movedTo` and replaced by a new one. */
   | { event: "state_recovered"; file: string; movedTo: string; reason: string }
   | {
@@ -101,6 +108,8 @@ export type SmolEvent =
       files: string[];
       /** False when the task ran without any check (--no-checks, or verify.scripts: []). */
       verified: boolean;
+      /** --dry-run: the files were put back; `files` is what the edit would change. */
+      dryRun: boolean;
     }
   | RunSummaryEvent
   | {
@@ -112,6 +121,23 @@ export type SmolEvent =
       durationMs: number;
       tokens: TokenTotals;
       tokensByTier: Record<Tier, TokenTotals>;
+      /** --keep-failed left the last attempt in place (the other ends restore every file). */
+      keptFailed: boolean;
+      /** The files left as the last attempt wrote them; [] when all were restored. */
+      keptFiles: string[];
+    }
+  | { event: "model_reply"; tier: Tier; model: string; attempt: number; content: string }
+  | {
+      event: "check_result";
+      /** 0 for the baseline. */
+      attempt: number;
+      check: string;
+      ok: boolean;
+      reason: string;
+      exitCode: number | null;
+      durationMs: number;
+      /** The last lines of its output. */
+      output: string;
     };
 
 /** Logged once at the end of a run, over all its tasks. */
@@ -135,7 +161,7 @@ export interface RunSummaryEvent {
 export type EventName = SmolEvent["event"];
 
 /** The level each event is logged at, so that `LOG_LEVEL=warn` still shows failures. */
-export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
+export const EVENT_LEVEL: Record<EventName, "debug" | "info" | "warn" | "error"> = {
   orchestrator_startup: "info",
   state_recovered: "warn",
   journal_recovered: "warn",
@@ -163,4 +189,7 @@ export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   task_complete: "info",
   task_abort: "error",
   run_summary: "info",
+  // For post-mortems: in the log file (which keeps debug), on stdout only with LOG_LEVEL=debug.
+  model_reply: "debug",
+  check_result: "debug",
 };

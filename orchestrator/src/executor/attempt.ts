@@ -27,6 +27,8 @@ export interface ExecutorDeps {
   logger: Logger;
   tiers?: Record<Tier, TierSettings>;
   signal?: AbortSignal;
+  /** Told when the call queues for its slot and when it goes out. */
+  onSlot?: (state: "queued" | "calling") => void;
 }
 
 export type AttemptOutcome =
@@ -54,6 +56,7 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
   const result = await deps.limiter.run(
     input.tier,
     () => {
+      deps.onSlot?.("calling");
       emit(log, { event: "model_call_start", tier: input.tier, model: settings.model, attempt: input.attempt });
       return deps.client.complete({
         model: settings.model,
@@ -68,12 +71,16 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     {
       onQueued: (info) => {
         emit(log, { event: "slot_wait", tier: input.tier, ...info });
+        deps.onSlot?.("queued");
         // Next round of takers: get the client ready now, while the CPU waits with us. Earlier
         // would compete with the tasks that hold the slots (many CLIs start on few cores).
         if (info.position <= info.limit) deps.client.prepare?.();
       },
       onAcquired: (waitedMs) => emit(log, { event: "slot_acquired", tier: input.tier, waitedMs }),
-      onDeferred: (busyTiers) => emit(log, { event: "tier_deferred", tier: input.tier, busyTiers }),
+      onDeferred: (busyTiers) => {
+        emit(log, { event: "tier_deferred", tier: input.tier, busyTiers });
+        deps.onSlot?.("queued");
+      },
       onResumed: (waitedMs) => emit(log, { event: "tier_resumed", tier: input.tier, waitedMs }),
     } satisfies WarmObserver,
   );
@@ -89,6 +96,7 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     completionTokens: result.usage.completionTokens,
     durationMs: result.durationMs,
   });
+  emit(log, { event: "model_reply", tier: input.tier, model: settings.model, attempt: input.attempt, content: result.content });
   if (looksTruncated(fit.estimate, result.usage.promptTokens)) {
     emit(log, {
       event: "prompt_truncated",

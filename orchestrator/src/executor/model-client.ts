@@ -4,6 +4,7 @@
 import type OpenAI from "openai";
 import type { ChatMessage } from "./prompt.ts";
 import type { ModelReply } from "../core/types.ts";
+import { probeServer, type Reachability, type ReachOptions } from "./reachable.ts";
 
 export interface ModelRequest {
   model: string;
@@ -49,6 +50,11 @@ export interface ModelClient {
   complete(request: ModelRequest): Promise<ModelResult>;
   /** Load what the first call needs ahead of time, so it is not paid for at the caller's turn. */
   prepare?(): void;
+  /**
+   * Whether the server answers at all (reachable.ts); asked before a task spends its baseline.
+   * A success is remembered for the client's life, so the tasks of a batch ask once.
+   */
+  reachable?(options?: ReachOptions): Promise<Reachability>;
 }
 
 export interface ModelClientOptions {
@@ -66,6 +72,9 @@ export interface ModelClientOptions {
 }
 
 type Sdk = typeof OpenAI;
+
+/** A probe slower than this is taken as "there": the call, with its own timeout, decides. */
+const PROBE_TIMEOUT_MS = 10_000;
 
 export function createModelClient(options: ModelClientOptions): ModelClient {
   // The SDK is loaded on the first call, not at start-up: it is the largest module the CLI
@@ -176,7 +185,21 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     return failure("server_error", null, started, err instanceof Error ? err.message : String(err));
   }
 
+  let reached: Promise<Reachability> | null = null;
+  const probeTimeoutMs = Math.min(options.timeoutMs, PROBE_TIMEOUT_MS);
+
   return {
+    reachable(reach) {
+      const mine = (reached ??= probeServer(
+        { baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: options.maxRetries, timeoutMs: probeTimeoutMs, backoff, sleep, now },
+        reach,
+      ));
+      // Only a success is kept: a later task (or a retry by the user's script) asks again.
+      void mine.then((r) => {
+        if (!r.ok && reached === mine) reached = null;
+      });
+      return mine;
+    },
     prepare() {
       // A failed load is reported by the call that needs it.
       load().catch(() => {});

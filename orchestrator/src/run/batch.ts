@@ -10,7 +10,8 @@ import { InputError } from "../core/errors.ts";
 import type { ModelClient } from "../executor/model-client.ts";
 import type { GitSession } from "../git/session.ts";
 import type { TaskOutcome } from "../task/outcomes.ts";
-import { runTask, type Phase } from "../task/run-task.ts";
+import type { PhaseInfo } from "../task/phase.ts";
+import { runTask } from "../task/run-task.ts";
 import type { CommandRunner } from "../verify/process.ts";
 import type { ResultFile, TaskResult } from "./results.ts";
 import type { TierLimiter, WorkspaceGate } from "../concurrency/types.ts";
@@ -52,7 +53,7 @@ export interface BatchOptions {
     bunPath?: string;
     runner?: CommandRunner;
     newTaskId?: () => string;
-    onPhase?: (taskId: string, info: { tier: Tier; attempt: number; phase: Phase }) => void;
+    onPhase?: (taskId: string, info: PhaseInfo) => void;
     /** Told the result so far after each task ends (the CLI writes it, so a killed run can be resumed). */
     onProgress?: (result: ResultFile) => void | Promise<void>;
   };
@@ -90,7 +91,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   };
   for (const [i, earlier] of skip) {
     const outcome = skippedOutcome(earlier, options.earlier!.runId);
-    ended[i] = { outcome, row: toTaskResult(ids[i]!, tasks[i]!, outcome, earlier.verified, earlier.fingerprint.files) };
+    ended[i] = { outcome, row: toTaskResult(ids[i]!, tasks[i]!, outcome, { verified: earlier.verified, dryRun: false, filesLeft: earlier.fingerprint.files }) };
     emit(deps.logger.child({ taskId: ids[i] }), { event: "task_skipped", description: tasks[i]!.description, earlierRunId: options.earlier!.runId, commit: earlier.commit?.sha ?? null });
   }
 
@@ -118,11 +119,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           tiers: config.tiers,
           signal: deps.signal,
           runner: deps.runner,
-          onPhase: (phase, info) => deps.onPhase?.(ids[i]!, { ...info, phase }),
+          onPhase: (info) => deps.onPhase?.(ids[i]!, info),
         },
       });
       const { filesLeft, ...outcome } = end;
-      ended[i] = { outcome, row: toTaskResult(ids[i]!, task, outcome, verified, filesLeft) };
+      ended[i] = { outcome, row: toTaskResult(ids[i]!, task, outcome, { verified, dryRun: options.dryRun ?? false, filesLeft }) };
       report();
     }),
   );

@@ -20,9 +20,14 @@ export const TaskResultSchema = z.object({
   status: z.enum(TASK_STATUSES),
   /** False when the task ran without any check (--no-checks, or verify.scripts: []). */
   verified: z.boolean(),
+  /** --dry-run: the files were put back; filesChanged is empty and diff is what would have been kept. */
+  dryRun: z.boolean(),
+  /** --keep-failed left this aborted task's last attempt in place: filesChanged and diff say what. */
+  keptFailed: z.boolean(),
   attempts: z.number().int().min(0),
   attemptsByTier: PerTier(z.number().int().min(0)),
   finalTier: TierSchema,
+  /** The files changed as they stay in the workspace (none after a dry run). */
   filesChanged: z.array(z.string()),
   /** The diff that was kept (or, with --dry-run, that would be); null when nothing was kept. */
   diff: z.string().nullable(),

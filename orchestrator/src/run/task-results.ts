@@ -6,13 +6,24 @@ import type { FileHashes } from "../workspace/fingerprint.ts";
 import { taskHash } from "./resume.ts";
 import { totalsOf, type ResultFile, type TaskResult } from "./results.ts";
 
-export function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, verified: boolean, filesLeft: FileHashes): TaskResult {
+/** What the task's row says beyond its outcome. */
+export interface RowFacts {
+  /** Whether its checks ran (false with --no-checks). */
+  verified: boolean;
+  dryRun: boolean;
+  /** Its owned files as it left them, for --resume to match. */
+  filesLeft: FileHashes;
+}
+
+export function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, facts: RowFacts): TaskResult {
   return {
     taskId,
     description: task.description,
     filesOwned: task.filesOwned,
     status: outcome.status,
-    verified: outcome.status === "skipped" ? outcome.verified : verified,
+    verified: outcome.status === "skipped" ? outcome.verified : facts.verified,
+    dryRun: facts.dryRun,
+    keptFailed: outcome.status === "aborted" && outcome.keptFiles.length > 0,
     attempts: outcome.attempts,
     attemptsByTier: outcome.attemptsByTier,
     finalTier: outcome.finalTier,
@@ -23,7 +34,7 @@ export function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, v
     durationMs: outcome.durationMs,
     message: outcomeMessage(outcome),
     commit: commitOf(outcome),
-    fingerprint: { task: taskHash(task), files: filesLeft },
+    fingerprint: { task: taskHash(task), files: facts.filesLeft },
   };
 }
 

@@ -14,6 +14,7 @@ import { capErrors, judge } from "../verify/judge.ts";
 import type { VerifyRun } from "../verify/run.ts";
 import type { OwnedFiles } from "../workspace/owned-files.ts";
 import { COMMIT_CHECK, commitRefusal } from "./commit-refusal.ts";
+import { logCheckResults } from "./check-events.ts";
 import { buildFeedback } from "./feedback.ts";
 
 /** The checks of a task and the baseline they are judged against. */
@@ -40,6 +41,8 @@ export interface ApplyOptions {
   logger: Logger;
   /** Told once the edit is in the files (for --keep-failed). */
   onApplied(changes: Map<string, string | null>): void;
+  /** Told when the task waits for another one's verification, and when its own starts. */
+  onPhase?(phase: "waiting" | "verifying"): void;
 }
 
 export type ApplyResult =
@@ -63,12 +66,14 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
   const changes = new Map(plan.changes.map((c) => [c.path, c.after]));
   const files = plan.changes.map((c) => c.path);
   const outcome = await options.gate.exclusive(async (): Promise<{ failure: { file: string; message: string } } | { verdict: Verdict | null }> => {
+    options.onPhase?.("verifying");
     const written = await owned.write(changes);
     if (!written.ok) return { failure: { file: written.file, message: written.message } };
     options.onApplied(changes);
     emit(log, { event: "patch_applied", tier, attempt, linesChanged: plan.linesChanged, files, strategy: plan.strategy });
     emit(log, { event: "verification_start", attempt, checks: verification.checkNames });
     const run = await verification.run();
+    logCheckResults(log, attempt, run);
     const judged = judge(run, { baseline: verification.baseline, strict: options.strict, owned: options.filesOwned });
     const v = options.signal?.aborted ? null : await commitIfPassed(options, files, { run, commit: null, ...judged });
     if (!v?.ok || options.dryRun) {
@@ -76,7 +81,7 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
       if (!back.ok) return { failure: { file: back.file, message: back.message } };
     }
     return { verdict: v };
-  });
+  }, () => options.onPhase?.("waiting"));
   if ("failure" in outcome) return { kind: "write_failed", ...outcome.failure };
   const verdict = outcome.verdict;
   if (!verdict) return { kind: "interrupted" };

@@ -9,6 +9,7 @@ import type { BaselineCache } from "../verify/baseline-cache.ts";
 import { capErrors, judge } from "../verify/judge.ts";
 import type { CheckPlan } from "../verify/plan.ts";
 import type { VerifyRun } from "../verify/run.ts";
+import { logCheckResults } from "./check-events.ts";
 
 export interface BaselineOptions {
   root: string;
@@ -46,8 +47,47 @@ async function cachedRun(options: BaselineOptions): Promise<{ run: VerifyRun; ca
   const hit = key ? await cache!.get(key) : null;
   if (hit) return { run: hit, cached: true };
   const run = await options.verify();
+  logCheckResults(options.logger, 0, run);
   // Only a run whose every check ran to its end says something lasting about the workspace.
   const complete = !options.signal?.aborted && run.checks.every((c) => c.reason === "exit");
   if (key && complete) await cache!.put(key, run).catch(() => {});
   return { run, cached: false };
+}
+
+/** A baseline taken in the background, so the first model call can go out while it runs. */
+export interface RunningBaseline {
+  /** The baseline run; null when there is nothing to check, or when it was stopped or interrupted. */
+  readonly result: Promise<VerifyRun | null>;
+  readonly done: boolean;
+  /** Ends its checks if they still run (a task that ends without judging an edit), and waits for them. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends Omit<BaselineOptions, "verify"> {
+  /** Runs the checks; `signal` stops them when stop() is called or the run's own signal fires. */
+  verify: (signal: AbortSignal) => Promise<VerifyRun>;
+  /** Told once the baseline has settled, whichever way. */
+  onSettled?: () => void;
+}
+
+export function startBaseline(options: StartOptions): RunningBaseline {
+  const stopper = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  let done = false;
+  const result = takeBaseline({ ...options, signal, verify: () => options.verify(signal) }).finally(() => {
+    done = true;
+    options.onSettled?.();
+  });
+  // Awaited by the first edit or by stop(); until then a failure must not count as unhandled.
+  result.catch(() => {});
+  return {
+    result,
+    get done() {
+      return done;
+    },
+    async stop() {
+      stopper.abort();
+      await result.catch(() => {});
+    },
+  };
 }

@@ -1,10 +1,18 @@
-// A commit that git refused is the last check of an attempt: a pre-commit or commit-msg hook is
+// The commit of a passing attempt, and what a refused one means. A commit that git refused is
+// the last check of an attempt: a pre-commit or commit-msg hook is
 // the project saying no, just as a failing lint is. Its output is read like a check's (a hook
 // that runs tsc or ESLint prints their errors), so the next prompt shows the errors with the
 // attempted code around them.
+import type { TaskCommitter } from "../git/types.ts";
 import { formatDiagnostic } from "../verify/diagnostics/compare.ts";
 import type { Diagnostic } from "../verify/diagnostics/diagnostic.ts";
 import { parseDiagnostics } from "../verify/diagnostics/registry.ts";
+import type { TaskSummary } from "./outcomes.ts";
+
+/** Commits a passing attempt; its trailers count this attempt, which the tally does not hold yet. */
+export function commitAttempt(committer: TaskCommitter, sofar: TaskSummary, files: string[], verified: boolean, signal?: AbortSignal) {
+  return committer.commit({ files, finalTier: sofar.finalTier, attempts: sofar.attempts + 1, tokens: sofar.tokens.total, verified, signal });
+}
 
 /** The check name a refused commit is logged under (verification_fail's failedChecks). */
 export const COMMIT_CHECK = "commit";

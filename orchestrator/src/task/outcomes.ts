@@ -28,8 +28,18 @@ export type TaskOutcome =
       verified: boolean;
       /** The task's commit (--commit); null when the run does not commit. */
       commit: TaskCommit | null;
+      /** --dry-run: the files were put back; `files` and `diff` are what the edit would change. */
+      dryRun: boolean;
     } & TaskSummary)
-  | ({ status: "aborted"; lastErrors: string[]; reason: string; diff: string | null } & TaskSummary)
+  | ({
+      status: "aborted";
+      lastErrors: string[];
+      reason: string;
+      /** The diff left in place with --keep-failed, else null. */
+      diff: string | null;
+      /** The files --keep-failed left as the last attempt wrote them; [] when all were restored. */
+      keptFiles: string[];
+    } & TaskSummary)
   | ({ status: "unavailable"; reason: UnavailableReason; message: string; model: string } & TaskSummary)
   | ({ status: "too_large"; message: string } & TaskSummary)
   /** A file of the task could not be written (or put back); the message names it and the fix. */
@@ -85,9 +95,10 @@ export function commitOf(outcome: TaskOutcome): TaskCommit | null {
   return outcome.status === "complete" || outcome.status === "skipped" ? outcome.commit : null;
 }
 
-/** The files the task changed, as they stay in the workspace. */
+/** The files the task changed, as they stay in the workspace: none after a dry run. */
 export function changedFiles(outcome: TaskOutcome): string[] {
-  return outcome.status === "complete" ? outcome.files : [];
+  if (outcome.status === "complete") return outcome.dryRun ? [] : outcome.files;
+  return outcome.status === "aborted" ? outcome.keptFiles : [];
 }
 
 /** What a person reading the result needs to know about an outcome that is not a success. */

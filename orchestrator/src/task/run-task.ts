@@ -3,6 +3,7 @@
 // from the files exactly as they were before the task, so each diff applies to the content its
 // prompt showed, and an abort leaves the workspace byte for byte as it was.
 import type { Logger } from "pino";
+import { DEFAULT_TIERS } from "../core/defaults.ts";
 import { emit } from "../core/telemetry.ts";
 import type { AttemptRecord, Limits, Task, Tier } from "../core/types.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
@@ -14,17 +15,17 @@ import type { PreviousAttempt } from "../executor/prompt.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { CommandRunner } from "../verify/process.ts";
 import type { CheckPlan } from "../verify/plan.ts";
-import { runChecks, type VerifyRun } from "../verify/run.ts";
+import { runChecks } from "../verify/run.ts";
 import { hashOwnedFiles, type FileHashes } from "../workspace/fingerprint.ts";
 import { openOwnedFiles, type OwnedFiles, type WriteResult } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
-import { takeBaseline } from "./baseline.ts";
+import { commitAttempt } from "./commit-refusal.ts";
+import { startBaseline, type RunningBaseline } from "./baseline.ts";
 import type { TaskOutcome } from "./outcomes.ts";
+import { PhaseReporter, type OnPhase } from "./phase.ts";
 import { decide, escalationReason, nextTier } from "./policy.ts";
-import { routeTask } from "./routing.ts";
+import { chooseTier, routeTask } from "./routing.ts";
 import { TaskTally } from "./tally.ts";
-
-export type Phase = "waiting" | "calling" | "verifying" | "done";
 
 export interface RunTaskOptions {
   task: Task;
@@ -51,12 +52,15 @@ export interface RunTaskOptions {
     liveFiles?: Set<OwnedFiles>;
     /** Finishes a killed run's journal (cli/recovery.ts); throws when the user must choose first. */
     recover?: () => Promise<void>;
-    onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
+    onPhase?: OnPhase;
   };
 }
 
 /** Reasons a reply was refused for its shape: the retry should ask for another format. */
 const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hunk_ambiguous", "elision"]);
+
+/** task_abort's marker for every end but an abort under --keep-failed: the files are as they were. */
+const NOTHING_KEPT = { keptFailed: false, keptFiles: [] as string[] };
 
 /** The attempt a task was in when it ended early. */
 type InFlight = { attempt: number; tier: Tier; diff?: string };
@@ -70,13 +74,14 @@ export type TaskEnd = TaskOutcome & { filesLeft: FileHashes };
 export async function runTask(options: RunTaskOptions): Promise<TaskEnd> {
   const { task, deps } = options;
   const gate = deps.gate ?? createLocalGate();
-  const releaseFiles = await gate.claimFiles(task.filesOwned);
+  const phases = new PhaseReporter(deps.onPhase);
+  const releaseFiles = await gate.claimFiles(task.filesOwned, () => phases.set("waiting", chooseTier(task, options.limits).tier, 0));
   try {
     // Another process may have held these files and been killed with its edit in them: its
     // journal is finished first, so that edit is never read as the original.
     await deps.recover?.();
     const owned = await openOwnedFiles(options.workspace, task.filesOwned, { stateDir: deps.stateDir, live: deps.liveFiles });
-    const outcome = await new TaskRun(options, owned, gate).run();
+    const outcome = await new TaskRun(options, owned, gate, phases).run();
     // A file that cannot be read back only means a later --resume runs this task again.
     return { ...outcome, filesLeft: await hashOwnedFiles(owned.root, task.filesOwned).catch(() => ({})) };
   } finally {
@@ -90,11 +95,14 @@ class TaskRun {
   private tier: Tier;
   /** The last edit that was applied, for --keep-failed. */
   private lastApplied: { changes: Map<string, string | null>; diff: string } | null = null;
+  /** The baseline, running or done (see startBaseline). */
+  private baseline: RunningBaseline | null = null;
 
   constructor(
     private readonly options: RunTaskOptions,
     private readonly owned: OwnedFiles,
     private readonly gate: WorkspaceGate,
+    private readonly phases: PhaseReporter,
   ) {
     this.log = options.deps.logger;
     this.tally = new TaskTally(options.deps.now ?? (() => performance.now()));
@@ -105,7 +113,16 @@ class TaskRun {
   async run(): Promise<TaskOutcome> {
     try {
       return await this.loop();
+    } finally {
+      this.phases.set("done", this.tier, this.tally.history.length);
+    }
+  }
+
+  private async loop(): Promise<TaskOutcome> {
+    try {
+      return await this.steps();
     } catch (err) {
+      await this.stopBaseline();
       // Whatever broke, the user's files go back first; the error then travels on to the CLI.
       // The journal stays when they could not be put back, for the next run to finish the job.
       const back = await this.owned.restore().catch(() => null);
@@ -125,13 +142,20 @@ class TaskRun {
     return this.options.deps.signal?.aborted ?? false;
   }
 
-  private async loop(): Promise<TaskOutcome> {
-    const verification = await this.prepareVerification();
-    if (this.aborted) return this.interrupted(null);
+  private async steps(): Promise<TaskOutcome> {
+    const down = await this.checkServer();
+    if (down) return down;
+    // The first call goes out while the baseline runs: the model needs only the files, and the
+    // baseline is needed only to judge the first edit. The first attempt then costs the longer
+    // of the two, not their sum.
+    this.startBaseline();
     let previous: PreviousAttempt | null = null;
     for (let attempt = 1; ; attempt++) {
-      const step = await this.attempt(attempt, previous, verification);
-      if ("end" in step) return step.end;
+      const step = await this.attempt(attempt, previous);
+      if ("end" in step) {
+        await this.stopBaseline();
+        return step.end;
+      }
       const decision = decide(this.tally.history, step.record, this.options.limits);
       this.tally.record(step.record);
       if (decision === "abort") return this.abort(step.record.errors);
@@ -140,30 +164,51 @@ class TaskRun {
     }
   }
 
-  /** Plans the checks and takes the baseline they are judged against. */
-  private async prepareVerification(): Promise<Verification> {
+  /** A server that is not there ends the task before the baseline is spent on it. */
+  private async checkServer(): Promise<TaskOutcome | null> {
+    const { deps } = this.options;
+    if (!deps.client.reachable) return null;
+    const tier = this.tier;
+    const model = (deps.tiers ?? DEFAULT_TIERS)[tier].model;
+    const reach = await deps.client.reachable({
+      signal: deps.signal,
+      onRetry: (info) => emit(this.log, { event: "model_call_retry", tier, model, attempt: 1, ...info }),
+    });
+    if (reach.ok) return null;
+    const step = await this.modelFailed(1, tier, { kind: "model_failed", failure: reach, model });
+    return "end" in step ? step.end : null;
+  }
+
+  /** Starts the baseline's checks; the first edit waits for the result. */
+  private startBaseline(): void {
     const { deps, checks: plan } = this.options;
     for (const s of plan.skipped) emit(this.log, { event: "verification_skipped", attempt: 0, ...s });
-    const run = (): Promise<VerifyRun> => runChecks(this.owned.root, plan, { runner: deps.runner, signal: deps.signal });
-    const baseline = await takeBaseline({
+    const running = plan.checks.length > 0;
+    if (running) this.phases.baseline(true, this.tier);
+    this.baseline = startBaseline({
       root: this.owned.root,
       plan,
       owned: this.options.task.filesOwned,
-      verify: run,
+      verify: (signal) => runChecks(this.owned.root, plan, { runner: deps.runner, signal }),
       gate: this.gate,
       cache: deps.baselineCache,
       signal: deps.signal,
       logger: this.log,
+      onSettled: () => running && this.phases.baseline(false, this.tier),
     });
-    return { checkNames: plan.checks.map((c) => c.name), run, baseline };
+  }
+
+  private async stopBaseline(): Promise<void> {
+    await this.baseline?.stop();
   }
 
   /** One attempt: the model's turn, then the workspace's verdict on what it wrote. */
-  private async attempt(attempt: number, previous: PreviousAttempt | null, verification: Verification): Promise<Step> {
+  private async attempt(attempt: number, previous: PreviousAttempt | null): Promise<Step> {
     const { task, limits, deps } = this.options;
     const tier = this.tier;
-    deps.onPhase?.("calling", { tier, attempt });
-    const outcome = await executeAttempt({ task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines }, deps);
+    const onSlot = (state: "queued" | "calling") => this.phases.set(state, tier, attempt);
+    const input = { task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines };
+    const outcome = await executeAttempt(input, { ...deps, onSlot });
     // A reply that arrived was paid for, even when the run stops before it is used.
     if (outcome.kind === "edit") this.tally.addUsage(tier, outcome.reply.usage);
     if (this.aborted) return { end: await this.interrupted({ attempt, tier }) };
@@ -174,12 +219,12 @@ class TaskRun {
         return this.modelFailed(attempt, tier, outcome);
       case "edit":
         if (!outcome.plan.ok) return this.rejected(attempt, tier, outcome.plan);
-        return this.verifyEdit(attempt, tier, outcome.plan, verification);
+        return this.verifyEdit(attempt, tier, outcome.plan);
     }
   }
 
   private tooLarge(message: string): TaskOutcome {
-    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [message], reason: "prompt_too_large" });
+    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [message], reason: "prompt_too_large", ...NOTHING_KEPT });
     return { status: "too_large", message, ...this.tally.summary(this.tier) };
   }
 
@@ -187,7 +232,7 @@ class TaskRun {
     const f = outcome.failure;
     if (f.reason === "aborted") return { end: await this.interrupted({ attempt, tier }) };
     if (f.reason === "unreachable" || f.reason === "auth" || f.reason === "unknown_model") {
-      emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [f.message], reason: `model_${f.reason}` });
+      emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [f.message], reason: `model_${f.reason}`, ...NOTHING_KEPT });
       return { end: { status: "unavailable", reason: f.reason, message: f.message, model: outcome.model, ...this.tally.summary(this.tier) } };
     }
     // A timeout, a stall or a server error after its retries is the model failing this attempt.
@@ -208,10 +253,19 @@ class TaskRun {
     attempt: number,
     tier: Tier,
     plan: Parameters<typeof applyAndVerify>[0]["plan"],
-    verification: Verification,
   ): Promise<Step> {
     const { deps, task } = this.options;
-    deps.onPhase?.("verifying", { tier, attempt });
+    // The baseline holds the workspace while it runs, so waiting for it is waiting for the workspace.
+    if (!this.baseline!.done) this.phases.set("waiting", tier, attempt);
+    const baseline = await this.baseline!.result;
+    if (this.aborted) return { end: await this.interrupted({ attempt, tier, diff: plan.diff }) };
+    const checks = this.options.checks;
+    const verification: Verification = {
+      checkNames: checks.checks.map((c) => c.name),
+      run: () => runChecks(this.owned.root, checks, { runner: deps.runner, signal: deps.signal }),
+      baseline,
+    };
+    const dryRun = this.options.dryRun ?? false;
     const result = await applyAndVerify({
       plan,
       attempt,
@@ -220,12 +274,13 @@ class TaskRun {
       gate: this.gate,
       verification,
       strict: this.options.strict ?? false,
-      dryRun: this.options.dryRun ?? false,
+      dryRun,
       filesOwned: task.filesOwned,
-      commit: deps.committer ? (files) => this.commit(deps.committer!, tier, files) : undefined,
+      commit: deps.committer ? (files) => commitAttempt(deps.committer!, this.tally.summary(tier), files, this.options.checks.checks.length > 0, deps.signal) : undefined,
       signal: deps.signal,
       logger: this.log,
       onApplied: (changes) => (this.lastApplied = { changes, diff: plan.diff }),
+      onPhase: (phase) => this.phases.set(phase, tier, attempt),
     });
     if (result.kind === "interrupted") return { end: await this.interrupted({ attempt, tier, diff: plan.diff }) };
     if (result.kind === "write_failed") return { end: await this.writeFailed({ attempt, tier, diff: plan.diff }, result) };
@@ -234,24 +289,10 @@ class TaskRun {
       await this.owned.finish();
       this.tally.record({ attempt, tier, outcome: "verification_pass", diff: plan.diff, errors: [] });
       const verified = this.options.checks.checks.length > 0;
-      emit(this.log, { event: "task_complete", ...this.tally.closing(this.tier), files: result.files, verified });
-      deps.onPhase?.("done", { tier, attempt });
-      return { end: { status: "complete", files: result.files, diff: plan.diff, verified, commit: result.commit, ...this.tally.summary(this.tier) } };
+      emit(this.log, { event: "task_complete", ...this.tally.closing(this.tier), files: result.files, verified, dryRun });
+      return { end: { status: "complete", files: result.files, diff: plan.diff, verified, dryRun, commit: result.commit, ...this.tally.summary(this.tier) } };
     }
     return { record: { attempt, tier, outcome: "verification_fail", diff: plan.diff, errors: result.errors }, previous: result.previous };
-  }
-
-  /** The commit of a passing attempt, with the task's tally as it stands once this attempt counts. */
-  private commit(committer: TaskCommitter, tier: Tier, files: string[]) {
-    const s = this.tally.summary(tier);
-    return committer.commit({
-      files,
-      finalTier: tier,
-      attempts: s.attempts + 1,
-      tokens: s.tokens.total,
-      verified: this.options.checks.checks.length > 0,
-      signal: this.options.deps.signal,
-    });
   }
 
   private escalate(): void {
@@ -270,9 +311,9 @@ class TaskRun {
     if (!back.ok) return this.writeFailed(null, back);
     await this.owned.finish();
     const reason = "attempts exhausted";
-    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors, reason });
-    this.options.deps.onPhase?.("done", { tier: this.tier, attempt: this.tally.history.length });
-    return { status: "aborted", lastErrors, reason, diff: kept?.diff ?? null, ...this.tally.summary(this.tier) };
+    const keptFiles = kept ? [...kept.changes.keys()] : [];
+    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors, reason, keptFailed: kept !== null, keptFiles });
+    return { status: "aborted", lastErrors, reason, diff: kept?.diff ?? null, keptFiles, ...this.tally.summary(this.tier) };
   }
 
   /** The run was stopped: the attempt in flight (if any) counts, and the files go back. */
@@ -282,7 +323,7 @@ class TaskRun {
     // and the edit was already undone under the lock, so this writes only if something is off.
     const back = await this.restored();
     if (!back.ok) return this.writeFailed(null, back);
-    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [], reason: "interrupted" });
+    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [], reason: "interrupted", ...NOTHING_KEPT });
     return { status: "interrupted", ...this.tally.summary(this.tier) };
   }
 
@@ -292,8 +333,7 @@ class TaskRun {
     // The commit rolled its own files back; this puts back anything an earlier step left.
     const back = await this.restored();
     const message = back.ok || back.file === failure.file ? failure.message : `${failure.message} ${back.message}`;
-    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [message], reason: "workspace_error" });
-    this.options.deps.onPhase?.("done", { tier: this.tier, attempt: this.tally.history.length });
+    emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [message], reason: "workspace_error", ...NOTHING_KEPT });
     return { status: "workspace_error", file: failure.file, message, ...this.tally.summary(this.tier) };
   }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { parseCliArgs } from "../../src/cli/args.ts";
+import { parseCliArgs, USAGE } from "../../src/cli/args.ts";
+import { closest, editDistance } from "../../src/cli/closest.ts";
+import { MODEL_ENV_FOR_TIER } from "../../src/core/defaults.ts";
+import { EnvSchema } from "../../src/core/env.ts";
 import { InputError } from "../../src/core/errors.ts";
 
 describe("parseCliArgs", () => {
@@ -32,6 +35,14 @@ describe("parseCliArgs", () => {
     [[], /--workspace/],
     [["--workspace"], /workspace/],
     [["-w", "/w", "--nope"], /--nope/],
+    [["--worspace", "/w"], /^unknown option "--worspace"; did you mean --workspace\?\nRun smol-coder --help for usage\.$/],
+    [["-w", "/w", "--dry"], /unknown option "--dry"; did you mean --dry-run\?/],
+    [["-w", "/w", "--no-check"], /unknown option "--no-check"; did you mean --no-checks\?/],
+    [["-w", "/w", "--keepfailed=1"], /unknown option "--keepfailed"; did you mean --keep-failed\?/],
+    [["-w", "/w", "-x"], /unknown option "-x"/],
+    [["doctr"], /unknown command "doctr"; did you mean doctor\?/],
+    [["-w", "/w", "--dry-run=yes"], /--dry-run takes no value/],
+    [["-w"], /--workspace needs a value/],
     [["frob"], /unknown command "frob"/],
     [["doctor", "extra"], /unexpected argument/],
     [["-w", "/w", "--verify-timeout-ms", "soon"], /whole number/],
@@ -50,4 +61,26 @@ describe("parseCliArgs", () => {
       expect(() => parseCliArgs(argv)).toThrow(InputError);
     });
   }
+});
+
+describe("--help", () => {
+  test("lists every environment variable smol-coder reads, and an example", () => {
+    for (const name of [...Object.keys(EnvSchema.shape), ...Object.values(MODEL_ENV_FOR_TIER)]) expect(USAGE).toContain(name);
+    expect(USAGE).toMatch(/Example:\n {2}echo '\{"description": .*\| smol-coder --workspace /s);
+    expect(USAGE).not.toContain("bun run src/index.ts");
+  });
+
+  test("says that --dry-run still runs the checks, which rewrite build output", () => {
+    expect(USAGE).toMatch(/--dry-run[\s\S]*dist\//);
+  });
+});
+
+describe("closest", () => {
+  test("a known word the typed text starts with wins; otherwise the fewest edits", () => {
+    expect(closest("--ver", ["--verify-timeout-ms", "--version"])).toBe("--version");
+    expect(closest("--verify", ["--verify-timeout-ms", "--version"])).toBe("--verify-timeout-ms");
+    expect(closest("--verison", ["--verify-timeout-ms", "--version"])).toBe("--version");
+    expect(editDistance("kitten", "sitting")).toBe(3);
+    expect(editDistance("", "abc")).toBe(3);
+  });
 });

@@ -13,9 +13,9 @@ const summary = {
   tokens: { prompt: 0, completion: 0, total: 0 },
   tokensByTier: { fast: { prompt: 0, completion: 0, total: 0 }, deep: { prompt: 0, completion: 0, total: 0 }, reviewer: { prompt: 0, completion: 0, total: 0 } },
 };
-const complete: TaskOutcome = { status: "complete", files: ["a.ts"], diff: "d", verified: true, commit: null, ...summary };
+const complete: TaskOutcome = { status: "complete", files: ["a.ts"], diff: "d", verified: true, commit: null, dryRun: false, ...summary };
 const skipped: TaskOutcome = { status: "skipped", commit: { sha: "a".repeat(40), branch: "main" }, earlierRunId: "r0", verified: true, ...summary };
-const aborted: TaskOutcome = { status: "aborted", lastErrors: ["e"], reason: "attempts exhausted", diff: null, ...summary };
+const aborted: TaskOutcome = { status: "aborted", lastErrors: ["e"], reason: "attempts exhausted", diff: null, keptFiles: [], ...summary };
 const tooLarge: TaskOutcome = { status: "too_large", message: "the prompt is too big", ...summary };
 const unavailable = (reason: "unreachable" | "auth" | "unknown_model"): TaskOutcome => ({ status: "unavailable", reason, message: "m", model: "fast-coder", ...summary });
 const interrupted: TaskOutcome = { status: "interrupted", ...summary };

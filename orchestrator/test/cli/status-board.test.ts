@@ -1,49 +1,103 @@
+// The board's bytes: what it draws, lifts and clears. test/e2e/terminal.test.ts reads what a
+// person sees of it on a real terminal.
 import { expect, test } from "bun:test";
-import { createStatusBoard, renderStatusLine } from "../../src/cli/status-board.ts";
+import { createStatusBoard, fitWidth, noBoard, renderStatusLine, type Terminal } from "../../src/cli/status-board.ts";
 
-function fakeStream(isTTY: boolean) {
+function fakeTerminal(columns = 80, rows = 24) {
   let written = "";
-  return { stream: { isTTY, columns: 80, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream, text: () => written };
+  const exitHooks: Array<() => void> = [];
+  const term: Terminal = { write: (s) => void (written += s), columns: () => columns, rows: () => rows };
+  const onExit = (fn: () => void) => {
+    exitHooks.push(fn);
+    return () => void exitHooks.splice(exitHooks.indexOf(fn), 1);
+  };
+  return { term, onExit, exitHooks, text: () => written };
 }
 
-test("a status line names the task, tier, attempt and phase", () => {
-  expect(renderStatusLine("0123456789abcdef", { tier: "deep", attempt: 3, phase: "verifying" }, "Add a Card")).toBe(
+test("a status line names the task, tier, attempt and phase, and the label fills the width", () => {
+  expect(renderStatusLine("0123456789abcdef", { tier: "deep", attempt: 3, phase: "verifying" }, "Add a Card", 80)).toBe(
     "01234567  deep     attempt 3  verifying  Add a Card",
   );
+  const label = "Create a Card component in src/components/Card.tsx with a title, a description and a button";
+  const wide = renderStatusLine("0123456789abcdef", { tier: "fast", attempt: 1, phase: "calling" }, label, 200);
+  expect(wide.endsWith(label)).toBe(true);
+  const narrow = renderStatusLine("0123456789abcdef", { tier: "fast", attempt: 1, phase: "calling" }, label, 60);
+  expect(Bun.stringWidth(narrow)).toBe(59);
+  expect(narrow.endsWith("…")).toBe(true);
 });
 
-test("on a terminal the board redraws one line per running task in place, and drops finished ones", () => {
-  const out = fakeStream(true);
-  const board = createStatusBoard(out.stream, new Map([["aaaaaaaa-1", "first"], ["bbbbbbbb-2", "second"]]));
+test("each phase reads as what the task waits for", () => {
+  const line = (info: Parameters<typeof renderStatusLine>[1]) => renderStatusLine("aaaaaaaa", info, "", 120);
+  expect(line({ tier: "fast", attempt: 2, phase: "queued" })).toContain("attempt 2  queued for a slot");
+  expect(line({ tier: "fast", attempt: 1, phase: "calling", baseline: true })).toContain("calling the model, baseline checks running");
+  expect(line({ tier: "fast", attempt: 1, phase: "waiting" })).toContain("waiting for the workspace");
+  expect(line({ tier: "fast", attempt: 0, phase: "baseline" })).toContain("attempt 1  baseline checks");
+});
+
+test("wide characters count as two columns, and the cut never splits one", () => {
+  expect(fitWidth("日本語のラベル", 8)).toBe("日本語…");
+  expect(Bun.stringWidth(fitWidth("日本語のラベル", 8))).toBeLessThanOrEqual(8);
+  expect(fitWidth("short", 8)).toBe("short");
+});
+
+test("the board redraws in place, drops finished tasks, and clears every line it drew", () => {
+  const t = fakeTerminal();
+  const board = createStatusBoard(t.term, new Map([["aaaaaaaa-1", "first"], ["bbbbbbbb-2", "second"]]), t.onExit);
   board.update("aaaaaaaa-1", { tier: "fast", attempt: 1, phase: "calling" });
-  board.update("bbbbbbbb-2", { tier: "fast", attempt: 1, phase: "waiting" });
+  board.update("bbbbbbbb-2", { tier: "fast", attempt: 1, phase: "queued" });
   board.update("aaaaaaaa-1", { tier: "fast", attempt: 1, phase: "done" });
-  const text = out.text();
+  const text = t.text();
   expect(text).toContain("aaaaaaaa  fast     attempt 1  calling the model  first");
-  expect(text).toContain("waiting for a slot  second");
-  // The last frame moves up over the two lines drawn before and draws only the running task.
+  // The last frame goes back over the two lines, clears to the end of the screen, draws one.
   const last = text.slice(text.lastIndexOf("\x1b[2A"));
+  expect(last.startsWith("\x1b[2A\r\x1b[J")).toBe(true);
   expect(last).toContain("second");
   expect(last).not.toContain("first");
+  board.update("bbbbbbbb-2", { tier: "fast", attempt: 1, phase: "done" });
+  // The last task done: the line is cleared, nothing drawn after it.
+  expect(t.text().endsWith("\x1b[1A\r\x1b[J")).toBe(true);
   board.close();
-  expect(out.text().endsWith("\x1b[1A\x1b[J")).toBe(true);
+  expect(t.text().endsWith("\x1b[1A\r\x1b[J")).toBe(true);
 });
 
-test("when stderr is not a terminal nothing is written", () => {
-  const out = fakeStream(false);
-  const board = createStatusBoard(out.stream, new Map());
-  board.update("x", { tier: "fast", attempt: 1, phase: "calling" });
+test("closing lifts the board; so does the process's exit if close was never reached", () => {
+  const t = fakeTerminal();
+  const board = createStatusBoard(t.term, new Map(), t.onExit);
+  board.update("aaaaaaaa-1", { tier: "fast", attempt: 1, phase: "calling" });
+  expect(t.exitHooks).toHaveLength(1);
+  t.exitHooks[0]!();
+  expect(t.text().endsWith("\x1b[1A\r\x1b[J")).toBe(true);
   board.close();
-  expect(out.text()).toBe("");
+  expect(t.exitHooks).toHaveLength(0);
+});
+
+test("a board never grows taller than the screen", () => {
+  const t = fakeTerminal(80, 6);
+  const board = createStatusBoard(t.term, new Map(), t.onExit);
+  for (let i = 0; i < 10; i++) board.update(`task${i}---`, { tier: "fast", attempt: 1, phase: "queued" });
+  const frame = t.text().slice(t.text().lastIndexOf("\x1b[J") + 3);
+  expect(frame.split("\n").filter(Boolean)).toHaveLength(4);
+  expect(frame).toContain("… and 7 more tasks");
+  board.close();
 });
 
 test("a log line written around the board lifts it off and redraws it below the line", () => {
-  const out = fakeStream(true);
-  const board = createStatusBoard(out.stream, new Map([["aaaaaaaa-1", "first"]]));
+  const t = fakeTerminal();
+  const board = createStatusBoard(t.term, new Map([["aaaaaaaa-1", "first"]]), t.onExit);
   board.update("aaaaaaaa-1", { tier: "fast", attempt: 1, phase: "calling" });
-  const before = out.text().length;
-  board.around(() => out.stream.write("LOG LINE\n"));
-  const after = out.text().slice(before);
-  expect(after.startsWith("\x1b[1A\x1b[J" + "LOG LINE\n")).toBe(true);
+  const before = t.text().length;
+  board.around(() => t.term.write("LOG LINE\n"));
+  const after = t.text().slice(before);
+  expect(after.startsWith("\x1b[1A\r\x1b[J" + "LOG LINE\n")).toBe(true);
   expect(after).toContain("calling the model  first");
+  board.close();
+});
+
+test("the board for a pipe writes nothing and passes log lines through", () => {
+  const board = noBoard();
+  let wrote = false;
+  board.update("x", { tier: "fast", attempt: 1, phase: "calling" });
+  board.around(() => (wrote = true));
+  board.close();
+  expect(wrote).toBe(true);
 });

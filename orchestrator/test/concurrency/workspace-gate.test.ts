@@ -39,6 +39,29 @@ function gateContract(name: string, make: () => { gate: WorkspaceGate; close(): 
       }
     });
 
+    test("onWait is told once when a section or a claim has to wait, and never when it does not", async () => {
+      const { gate, close } = make();
+      try {
+        const waits: string[] = [];
+        let openA!: () => void;
+        const a = gate.exclusive(() => new Promise<void>((r) => (openA = r)), () => waits.push("a"));
+        const b = gate.exclusive(async () => waits.push("b in"), () => waits.push("b waits"));
+        await settle();
+        expect(waits).toEqual(["b waits"]);
+        openA();
+        await Promise.all([a, b]);
+        expect(waits).toEqual(["b waits", "b in"]);
+        const first = await gate.claimFiles(["x.ts", "y.ts"], () => waits.push("first waits"));
+        const second = gate.claimFiles(["x.ts", "y.ts"], () => waits.push("second waits"));
+        await settle();
+        first();
+        (await second)();
+        expect(waits).toEqual(["b waits", "b in", "second waits"]);
+      } finally {
+        close();
+      }
+    });
+
     test("overlapping file claims wait for each other; disjoint ones do not", async () => {
       const { gate, close } = make();
       try {

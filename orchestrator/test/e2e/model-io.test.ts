@@ -126,5 +126,17 @@ describe("doctor", () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/FAIL\s+litellm reachable/);
     expect(r.stdout).toContain("docker compose up -d");
+    expect(r.stdout).toContain("bash litellm/run.sh");
+  });
+
+  test("without LiteLLM: the models it checks are the SMOL_MODEL_* names a run would ask for", async () => {
+    const ollamaNames = { SMOL_MODEL_FAST: "qwen2.5-coder:7b-instruct", SMOL_MODEL_DEEP: "qwen2.5-coder:14b-instruct", SMOL_MODEL_REVIEWER: "qwen2.5:7b-instruct" };
+    await using server = await startModelServer({ models: Object.values(ollamaNames) });
+    const named = await runCli({ args: ["doctor"], env: { LITELLM_URL: server.url, ...ollamaNames } });
+    expect(named.stdout).toMatch(/ok\s+models listed/);
+    expect(named.exitCode).toBe(0);
+    const aliases = await runCli({ args: ["doctor"], env: { LITELLM_URL: server.url } });
+    expect(aliases.stdout).toMatch(/FAIL\s+models listed\s+missing fast-coder/);
+    expect(aliases.exitCode).toBe(1);
   });
 });

@@ -4,7 +4,8 @@ import { describe, expect, test } from "bun:test";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { eventNames, ORCHESTRATOR_DIR, runCli, startCli } from "../../testing/cli.ts";
+import { SCHEMA_PATH } from "../../scripts/gen-config-schema.ts";
+import { CLI_ENTRY, eventNames, ORCHESTRATOR_DIR, runCli, startCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "../../testing/replies.ts";
 import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
@@ -159,24 +160,42 @@ describe("the CLI's own flags", () => {
     expect(version.exitCode).toBe(0);
     expect(version.stdout).toMatch(/^smol-coder \d+\.\d+\.\d+\n$/);
   });
+
+  test("schema prints the config file's JSON Schema, the same text as the committed file", async () => {
+    // Not runCli: its stdout is not JSON lines.
+    const r = Bun.spawnSync([process.execPath, CLI_ENTRY, "schema"], { cwd: os.tmpdir() });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.toString()).toBe(await Bun.file(SCHEMA_PATH).text());
+  });
 });
 
 describe("start-up", () => {
   // Many CLIs started at once on a laptop share its cores, and each module loaded before a task
-  // queues for its slot delays every task's first request. The SDK, execa and pino-pretty come
-  // later, when they are needed.
-  test("loading the CLI does not load openai, execa or pino-pretty", async () => {
-    const script =
-      'await import("./src/index.ts"); console.log(JSON.stringify([...Loader.registry.keys()].filter((k) => k.includes("/node_modules/"))));';
+  // queues for its slot delays every task's first request. --help and --version load no
+  // library at all; a run loads the SDK, execa and pino-pretty only when it needs them.
+  const loaded = async (script: string) => {
     const proc = Bun.spawn([process.execPath, "-e", script], { cwd: ORCHESTRATOR_DIR, stdout: "pipe", stderr: "pipe" });
     const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     expect(err).toBe("");
     expect(code).toBe(0);
-    const packages = new Set((JSON.parse(out) as string[]).map((k) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(k)![1]));
+    const lines = out.trim().split("\n");
+    const packages = new Set((JSON.parse(lines.at(-1)!) as string[]).map((k) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(k)![1]));
+    return { packages, printed: lines.slice(0, -1).join("\n") };
+  };
+  const registry = 'console.log(JSON.stringify([...Loader.registry.keys()].filter((k) => k.includes("/node_modules/"))))';
+
+  test("--version loads no package at all", async () => {
+    const r = await loaded(`const { main } = await import("./src/cli/main.ts"); await main(["--version"], {}); ${registry}`);
+    expect(r.printed).toMatch(/^smol-coder \d+\.\d+\.\d+$/);
+    expect([...r.packages]).toEqual([]);
+  });
+
+  test("a run's modules do not load openai, execa or pino-pretty", async () => {
+    const r = await loaded(`await import("./src/cli/run-command.ts"); ${registry}`);
     // The registry sees the modules that are loaded: zod and pino are needed from the start.
-    expect(packages.has("zod")).toBe(true);
-    expect(packages.has("pino")).toBe(true);
-    for (const later of ["openai", "execa", "pino-pretty"]) expect(packages.has(later)).toBe(false);
+    expect(r.packages.has("zod")).toBe(true);
+    expect(r.packages.has("pino")).toBe(true);
+    for (const later of ["openai", "execa", "pino-pretty"]) expect(r.packages.has(later)).toBe(false);
   });
 });
 
@@ -214,8 +233,24 @@ describe("model server problems", () => {
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain(url);
     expect(r.stderr).toContain("docker compose up -d");
+    expect(r.stderr).toContain("litellm/run.sh");
     expect(r.events.find((e) => e.event === "model_call_retry")).toBeDefined();
     expect(await ws.snapshot()).toEqual(before);
+  }, 30_000);
+
+  test("an unreachable server exits 3 before the baseline runs", async () => {
+    const server = await startModelServer();
+    const url = server.url;
+    await server.stop();
+    // The check leaves a mark outside the workspace each time it runs.
+    const mark = path.join(os.tmpdir(), `smol-baseline-ran-${process.pid}-${Date.now()}`);
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: `touch ${mark}` } });
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify({ description: "x", filesOwned: ["a.txt"] }), env: env(url, { MODEL_MAX_RETRIES: "0" }) });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain(`cannot reach the model server at ${url}`);
+    expect(eventNames(r.events)).not.toContain("verification_baseline");
+    expect(r.events.find((e) => e.event === "task_abort")).toMatchObject({ reason: "model_unreachable" });
+    expect(await Bun.file(mark).exists()).toBe(false);
   }, 30_000);
 });
 

@@ -129,6 +129,8 @@ test("renderStepSummary escapes pipes in descriptions", () => {
         filesOwned: ["x"],
         status: "aborted",
         verified: true,
+        dryRun: false,
+        keptFailed: false,
         attempts: 5,
         attemptsByTier: { fast: 2, deep: 2, reviewer: 1 },
         finalTier: "reviewer",

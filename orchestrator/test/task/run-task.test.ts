@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_TIERS } from "../../src/core/defaults.ts";
-import type { SmolEvent } from "../../src/core/events.ts";
+import { EVENT_LEVEL, type SmolEvent } from "../../src/core/events.ts";
 import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "../../testing/replies.ts";
 import { createMemoryModel, memoryReply } from "../../testing/memory-model.ts";
 import { failsWhile, passes, type ScriptContext } from "../../testing/scripted-runner.ts";
@@ -30,6 +30,9 @@ function names(events: readonly SmolEvent[]): string[] {
   return events.map((e) => e.event);
 }
 
+/** The debug lines meant for the log file (EVENT_LEVEL "debug"). */
+const DEBUG_EVENTS = new Set(Object.entries(EVENT_LEVEL).flatMap(([name, level]) => (level === "debug" ? [name] : [])));
+
 describe("one attempt", () => {
   test("the Card task completes at fast: events in order, tokens as reported, the file written", async () => {
     const model = createMemoryModel();
@@ -37,10 +40,12 @@ describe("one attempt", () => {
     await using run = await runLoop({ task: cardTask, model });
 
     expect(run.outcome).toMatchObject({ status: "complete", attempts: 1, finalTier: "fast", files: [CARD] });
-    expect(names(run.events)).toEqual([
+    // The baseline runs alongside the first call, so where its event lands among the call's
+    // varies; it always comes before the edit is applied and judged.
+    const seen = names(run.events).filter((n) => !DEBUG_EVENTS.has(n));
+    expect(seen.filter((n) => n !== "verification_baseline")).toEqual([
       "tier_selected",
       "task_created",
-      "verification_baseline",
       "model_call_start",
       "model_call_complete",
       "patch_applied",
@@ -48,6 +53,8 @@ describe("one attempt", () => {
       "verification_pass",
       "task_complete",
     ]);
+    expect(seen.indexOf("verification_baseline")).toBeGreaterThan(seen.indexOf("task_created"));
+    expect(seen.indexOf("verification_baseline")).toBeLessThan(seen.indexOf("patch_applied"));
     expect(theEvent(run.events, "model_call_complete")).toMatchObject({ tokens: 847, promptTokens: 812, completionTokens: 35 });
     expect(theEvent(run.events, "patch_applied")).toMatchObject({ linesChanged: CARD_TSX.split("\n").length - 1, files: [CARD] });
     expect(theEvent(run.events, "task_complete")).toMatchObject({ totalAttempts: 1, finalTier: "fast", tokens: { prompt: 812, completion: 35, total: 847 }, verified: true });
@@ -64,6 +71,43 @@ describe("one attempt", () => {
     expect(run.outcome.status).toBe("complete");
     expect(run.outcome.status === "complete" && run.outcome.diff).toContain("+export default function Card");
     expect(await run.ws.read(CARD)).toBeNull();
+    // Marked as a dry run, so task_complete is not taken for files kept.
+    expect(run.outcome).toMatchObject({ dryRun: true, files: [CARD] });
+    expect(theEvent(run.events, "task_complete")).toMatchObject({ dryRun: true, files: [CARD] });
+  });
+
+  test("the log file's debug lines: the model's reply and each check's result", async () => {
+    const model = createMemoryModel();
+    const text = diffReply(unifiedDiff(CARD, null, CARD_TSX));
+    model.enqueue("fast-coder", memoryReply.text(text));
+    await using run = await runLoop({ task: cardTask, model, scripts: { typecheck: () => ({ exitCode: 0, output: "tsc: all good\n" }) } });
+    expect(theEvent(run.events, "model_reply")).toMatchObject({ tier: "fast", model: "fast-coder", attempt: 1, content: text });
+    const checks = eventsNamed(run.events, "check_result");
+    expect(checks.map((c) => [c.attempt, c.check, c.ok])).toEqual([
+      [0, "typecheck", true],
+      [1, "typecheck", true],
+    ]);
+    expect(checks[1]!.output).toContain("tsc: all good");
+  });
+
+  test("the first call goes out while the baseline is still running", async () => {
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", memoryReply.text(diffReply(unifiedDiff(CARD, null, CARD_TSX))));
+    let finishBaseline!: () => void;
+    const baselineHeld = new Promise<void>((r) => (finishBaseline = r));
+    const typecheck = async (ctx: ScriptContext) => {
+      if (ctx.runs === 0) {
+        // The baseline ends only once the model has been asked: a loop that waited for the
+        // baseline before calling would never get here.
+        await until(() => model.requests.length === 1);
+        finishBaseline();
+      }
+      return { exitCode: 0 };
+    };
+    await using run = await runLoop({ task: cardTask, model, scripts: { typecheck } });
+    await baselineHeld;
+    expect(run.outcome.status).toBe("complete");
+    expect(run.checks.calls).toEqual(["typecheck", "typecheck"]);
   });
 });
 
@@ -145,6 +189,17 @@ describe("abort", () => {
     expect(run.outcome.status).toBe("aborted");
     expect(run.outcome.status === "aborted" && run.outcome.diff).toContain("const width: number = 'wide'");
     expect(await run.ws.read(CARD)).toBe(CARD_WITH_TYPE_ERRORS);
+    // Marked: the files are not as they were, and task_abort says which ones.
+    expect(run.outcome).toMatchObject({ keptFiles: [CARD] });
+    expect(theEvent(run.events, "task_abort")).toMatchObject({ reason: "attempts exhausted", keptFailed: true, keptFiles: [CARD] });
+  });
+
+  test("an abort without --keep-failed says nothing was kept", async () => {
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", memoryReply.text(diffReply(unifiedDiff(CARD, null, CARD_WITH_TYPE_ERRORS))));
+    await using run = await runLoop({ task: cardTask, model, limits: { attemptsPerTier: 1, maxTotalAttempts: 1 }, scripts: { typecheck: cardTypeErrors } });
+    expect(theEvent(run.events, "task_abort")).toMatchObject({ keptFailed: false, keptFiles: [] });
+    expect(await run.ws.read(CARD)).toBeNull();
   });
 });
 
@@ -245,6 +300,41 @@ describe("the model failing", () => {
     });
   }
 
+  test("a server that is not there ends the task before the baseline runs", async () => {
+    const model = createMemoryModel();
+    const retries: number[] = [];
+    const down = { ok: false as const, reason: "unreachable" as const, message: "cannot connect to http://127.0.0.1:9/v1 (ConnectionRefused)", status: null, durationMs: 3 };
+    const probed = Object.assign(model, {
+      reachable: async (o?: { onRetry?: (i: { retry: number; waitMs: number; status: null; reason: string }) => void }) => {
+        o?.onRetry?.({ retry: 1, waitMs: 10, status: null, reason: down.message });
+        retries.push(1);
+        return down;
+      },
+    });
+    await using run = await runLoop({ task: cardTask, model: probed });
+    expect(run.outcome).toMatchObject({ status: "unavailable", reason: "unreachable", attempts: 0 });
+    expect(theEvent(run.events, "task_abort")).toMatchObject({ reason: "model_unreachable", lastErrors: [down.message] });
+    expect(theEvent(run.events, "model_call_retry")).toMatchObject({ tier: "fast", attempt: 1, retry: 1 });
+    expect(run.checks.calls).toEqual([]);
+    expect(eventsNamed(run.events, "verification_baseline")).toHaveLength(0);
+    expect(run.model.requests).toHaveLength(0);
+  });
+
+  test("a call that ends the task stops the baseline that runs alongside it", async () => {
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", memoryReply.fail("auth", "key refused"));
+    let stopped = false;
+    const typecheck = async (ctx: ScriptContext) => {
+      await new Promise<void>((resolve) => ctx.signal?.addEventListener("abort", () => resolve(), { once: true }));
+      stopped = true;
+      return { reason: "aborted" as const };
+    };
+    await using run = await runLoop({ task: cardTask, model, scripts: { typecheck } });
+    expect(run.outcome).toMatchObject({ status: "unavailable", reason: "auth" });
+    expect(stopped).toBe(true);
+    expect(eventsNamed(run.events, "verification_baseline")).toHaveLength(0);
+  });
+
   test("a prompt too large for the window is refused before any call", async () => {
     const big = "export const line = 'a fairly long line of TypeScript source code';\n".repeat(400);
     const tiers = { ...DEFAULT_TIERS, fast: { ...DEFAULT_TIERS.fast, contextWindow: 4096, maxTokens: 1024 } };
@@ -297,6 +387,38 @@ describe("interruption", () => {
     expect(run.outcome).toMatchObject({ status: "interrupted", attempts: 1, tokens: { prompt: 0, completion: 0, total: 0 } });
     expect(await run.ws.read("app.txt")).toBe("original\n");
   });
+
+  test("a signal while the baseline and the first call both run stops both and ends as interrupted", async () => {
+    const controller = new AbortController();
+    let baselineStopped = false;
+    const model = createMemoryModel();
+    // The call answers only when its signal fires, as a real model call would end on Ctrl-C.
+    const held = Object.assign(model, {
+      complete: async (req: Parameters<typeof model.complete>[0]) => {
+        model.requests.push(req);
+        await new Promise<void>((r) => req.signal?.addEventListener("abort", () => r(), { once: true }));
+        return { ok: false as const, reason: "aborted" as const, message: "the call was interrupted", status: null, durationMs: 0 };
+      },
+    });
+    await using run = await runLoop({
+      task: cardTask,
+      model: held,
+      deps: { signal: controller.signal },
+      scripts: {
+        typecheck: async (ctx) => {
+          await until(() => model.requests.length === 1);
+          controller.abort();
+          await new Promise<void>((r) => (ctx.signal?.aborted ? r() : ctx.signal?.addEventListener("abort", () => r(), { once: true })));
+          baselineStopped = true;
+          return { reason: "aborted" };
+        },
+      },
+    });
+    expect(run.outcome.status).toBe("interrupted");
+    expect(baselineStopped).toBe(true);
+    expect(eventsNamed(run.events, "task_abort").map((e) => e.reason)).toEqual(["interrupted"]);
+    expect(eventsNamed(run.events, "verification_baseline")).toHaveLength(0);
+  });
 });
 
 describe("an edit that empties a file", () => {
@@ -327,3 +449,8 @@ describe("an edit that empties a file", () => {
     expect(await run.ws.read("notes.md")).toBe("");
   });
 });
+
+/** Resolves once `cond` holds, checking after each turn of the event loop. */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setImmediate(r));
+}

@@ -9,7 +9,7 @@ type ProbeResponse = Extract<Probe, { kind: "response" }>;
 
 const OLLAMA_PORT = "11434";
 const PROXY_URL = ENV_DEFAULTS.LITELLM_URL;
-const START_PROXY = "`docker compose up -d` from the repo root";
+const START_PROXY = "`docker compose up -d` from the repo root (without Docker: `bash litellm/run.sh`)";
 const READ_LOGS = `Read the proxy's logs with \`docker compose logs\` from the repo root, then restart it with ${START_PROXY}.`;
 
 function startProxy(ep: Endpoints): string {

@@ -1,0 +1,21 @@
+// Which bun runs a workspace's `bun run` scripts. From source it is the bun running smol-coder.
+// In the compiled binary, process.execPath is smol-coder itself, which acts as bun only when
+// BUN_BE_BUN=1 is in its environment: the checks' runner adds that variable for exactly that
+// command, so the binary needs no bun on the PATH and the scripts run with the bun it was built with.
+import { runCommand, type CommandRunner } from "../verify/process.ts";
+
+export function bunForChecks(): { bunPath: string; runner?: CommandRunner } {
+  const self = process.execPath;
+  if (!isCompiled()) return { bunPath: self };
+  const runner: CommandRunner = (command, args, options) =>
+    runCommand(command, args, command === self ? { ...options, env: { ...options.env, BUN_BE_BUN: "1" } } : options);
+  return { bunPath: self, runner };
+}
+
+/**
+ * A `bun build --compile` binary's entry point lives in Bun's embedded file system. (Bun.main, not
+ * import.meta.path: a bytecode build keeps each module's source path there.)
+ */
+export function isCompiled(main = Bun.main): boolean {
+  return main.startsWith("/$bunfs/") || /^[A-Z]:[\\/]~BUN[\\/]/i.test(main);
+}
