@@ -4,6 +4,7 @@
 import type { TokenTotals } from "../core/events.ts";
 import { EXIT } from "../core/errors.ts";
 import type { Tier } from "../core/types.ts";
+import type { UnavailableReason } from "../executor/model-faults.ts";
 
 export type TokensByTier = Record<Tier, TokenTotals>;
 
@@ -16,12 +17,20 @@ export interface TaskSummary {
   tokensByTier: TokensByTier;
 }
 
-export type UnavailableReason = "unreachable" | "auth" | "unknown_model";
+export type { UnavailableReason } from "../executor/model-faults.ts";
 
 export type TaskOutcome =
   | ({ status: "complete"; files: string[]; diff: string; /** False when no check ran (--no-checks). */ verified: boolean } & TaskSummary)
   | ({ status: "aborted"; lastErrors: string[]; reason: string; diff: string | null } & TaskSummary)
-  | ({ status: "unavailable"; reason: UnavailableReason; message: string; model: string } & TaskSummary)
+  | ({
+      status: "unavailable";
+      reason: UnavailableReason;
+      message: string;
+      /** The tier's model name as sent to the server. */
+      model: string;
+      /** model_not_pulled: the Ollama model behind it. */
+      ollamaModel?: string;
+    } & TaskSummary)
   | ({ status: "too_large"; message: string } & TaskSummary)
   | ({ status: "interrupted" } & TaskSummary);
 
