@@ -9,7 +9,7 @@ export interface ProxyCapture {
   description: string;
   request: ScenarioRequest;
   status: number;
-  /** Lower-cased names, in the order sent, without the transport's own (date, server, lengths). */
+  /** Lower-cased names, sorted, without the transport's own (date, server, lengths). */
   headers: Array<[string, string]>;
   /** The body as sent (SSE events included), masked. */
   body: string;
@@ -42,7 +42,8 @@ export async function exchange(origin: string, request: ScenarioRequest): Promis
 
 export function maskBody(body: string): string {
   return body
-    .replace(/"id":\s*"[^"]*"/g, '"id":"<id>"')
+    // Completion and chunk ids (chatcmpl-..., uuids), not model ids such as "fast-coder".
+    .replace(/"id":\s*"(chatcmpl-[^"]*|[0-9a-f]{8}-[0-9a-f-]{27})"/g, '"id":"<id>"')
     .replace(/"created":\s*\d+/g, '"created":0')
     .replace(/(127\.0\.0\.1|localhost):\d+/g, "$1:<port>")
     .replace(/cooldown_list=\[[^\]]*\]/g, "cooldown_list=[<deployments>]")
