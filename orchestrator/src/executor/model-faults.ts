@@ -75,6 +75,11 @@ export function excerptOf(text: string, max = 160): string {
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 
+/** The proxy's message without LiteLLM's routing footer ("Received Model Group=...\nAvailable Model Group Fallbacks=None"). */
+export function plainMessage(message: string): string {
+  return message.replace(/\.?\s*Received Model Group=[\s\S]*$/, "").trim();
+}
+
 /** Classifies an error answer (any status but 2xx) from the model server. */
 export function classifyHttpAnswer(answer: HttpAnswer): Fault {
   const { status } = answer;
@@ -84,7 +89,7 @@ export function classifyHttpAnswer(answer: HttpAnswer): Fault {
     // A gateway in front of the proxy may be restarting: a 5xx page is worth the retries first.
     return { reason: "protocol", message: `not an OpenAI-compatible answer (${what})`, retryable: status >= 500 };
   }
-  const message = error.message;
+  const message = plainMessage(error.message);
   if (status === 401 || status === 403 || error.type === "no_db_connection" || /No connected db/i.test(message)) {
     return { reason: "auth", message, retryable: false };
   }
@@ -105,7 +110,7 @@ export function classifyHttpAnswer(answer: HttpAnswer): Fault {
  */
 export function classifyStreamError(error: { message: string; code: string | null }, receivedChars: number): Fault {
   if (receivedChars > 0) {
-    return { reason: "stream_broken", message: `the reply stream broke off after ${receivedChars} characters: ${error.message}`, retryable: false };
+    return { reason: "stream_broken", message: `the reply stream broke off after ${receivedChars} characters: ${plainMessage(error.message)}`, retryable: false };
   }
   const status = Number(error.code);
   return classifyHttpAnswer({
