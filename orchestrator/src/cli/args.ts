@@ -9,7 +9,7 @@ export const USAGE = `smol-coder: hand a small, checkable coding task to a local
 
 Usage:
   bun run src/index.ts --workspace PATH [--file task.json] [options]
-  bun run src/index.ts doctor [--workspace PATH]
+  bun run src/index.ts doctor [--workspace PATH] [--config PATH]
   bun run src/index.ts --help | --version
 
 The task is JSON: {"description": "...", "filesOwned": ["src/a.ts", ...]}, read from
@@ -78,7 +78,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const [sub, ...rest] = positionals;
   if (sub !== undefined && sub !== "doctor") throw new InputError(`unknown command "${sub}"\nRun with --help for usage.`);
   if (rest.length > 0) throw new InputError(`unexpected argument "${rest[0]}"\nRun with --help for usage.`);
-  if (sub === "doctor") return { command: "doctor", workspace: values.workspace, ...flags };
+  if (sub === "doctor") return { command: "doctor", workspace: values.workspace, config: values.config, ...flags };
   if (!values.workspace) throw new InputError("--workspace PATH is required\nRun with --help for usage.");
   if (flags.dryRun && flags.keepFailed) throw new InputError("--dry-run and --keep-failed cannot be used together");
   const timeoutFlag = values["verify-timeout-ms"];

@@ -1,9 +1,11 @@
 // The CLI shell's front: which command runs, and the one place where a FatalError (or a bug)
 // becomes an exit code and a one-line message.
 import pkg from "../../package.json" with { type: "json" };
-import { EXIT, FatalError } from "../core/errors.ts";
-import { parseEnv } from "../core/env.ts";
-import { MODEL_FOR_TIER } from "../core/defaults.ts";
+import { loadConfig } from "../core/config.ts";
+import { DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS, MODEL_ENV_FOR_TIER, OLLAMA_DEFAULT_URL } from "../core/defaults.ts";
+import { parseEnv, type Env } from "../core/env.ts";
+import { EXIT, FatalError, InputError } from "../core/errors.ts";
+import { TIERS, type Tier } from "../core/types.ts";
 import { defaultStateDir } from "../concurrency/state-dir.ts";
 import { parseCliArgs, USAGE } from "./args.ts";
 import { DEFAULT_LOG_DIR, runTasks } from "./run-command.ts";
@@ -21,7 +23,7 @@ export async function main(argv: readonly string[], rawEnv: RawEnv): Promise<num
     return EXIT.ok;
   }
   const env = parseEnv(rawEnv);
-  if (args.command === "doctor") return runDoctorCommand(env, rawEnv, args.workspace);
+  if (args.command === "doctor") return runDoctorCommand(env, rawEnv, args.workspace, args.config);
   return runTasks(args, env, rawEnv);
 }
 
@@ -39,16 +41,38 @@ export async function runMain(argv: readonly string[], rawEnv: RawEnv): Promise<
   }
 }
 
-async function runDoctorCommand(env: ReturnType<typeof parseEnv>, rawEnv: RawEnv, workspace: string | undefined): Promise<number> {
+async function runDoctorCommand(env: Env, rawEnv: RawEnv, workspace: string | undefined, configFlag: string | undefined): Promise<number> {
   const { runDoctor, formatDoctor } = await import("./doctor/index.ts");
+  const resolved = await resolveForDoctor(env, rawEnv, workspace, configFlag);
   const result = await runDoctor({
     litellmUrl: env.LITELLM_URL,
     apiKey: env.LITELLM_API_KEY,
-    models: Object.values(MODEL_FOR_TIER),
+    tierModels: resolved.tierModels,
+    config: resolved.config,
+    verifyScripts: resolved.verifyScripts,
+    ollamaUrl: rawEnv.OLLAMA_API_BASE?.trim() || OLLAMA_DEFAULT_URL,
     workspace,
     stateDir: defaultStateDir(rawEnv),
-    logDir: env.SMOL_LOG_DIR ?? DEFAULT_LOG_DIR,
+    logDir: resolved.logDir ?? DEFAULT_LOG_DIR,
+    callTimeoutMs: env.MODEL_TIMEOUT_MS,
   });
   process.stdout.write(`${formatDoctor(result)}\n`);
   return result.ok ? EXIT.ok : EXIT.aborted;
+}
+
+/** What a run in that workspace would use; a config file it would refuse becomes doctor's FAIL, with the defaults checked meanwhile. */
+async function resolveForDoctor(env: Env, rawEnv: RawEnv, workspace: string | undefined, configFlag: string | undefined) {
+  const fallback = {
+    tierModels: Object.fromEntries(TIERS.map((t) => [t, rawEnv[MODEL_ENV_FOR_TIER[t]]?.trim() || DEFAULT_TIERS[t].model])) as Record<Tier, string>,
+    verifyScripts: DEFAULT_VERIFY_SCRIPTS,
+    logDir: env.SMOL_LOG_DIR ?? null,
+  };
+  try {
+    const config = await loadConfig({ workspace: workspace ?? process.cwd(), flags: { config: configFlag }, env, rawEnv });
+    const tierModels = Object.fromEntries(TIERS.map((t) => [t, config.tiers[t].model])) as Record<Tier, string>;
+    return { tierModels, verifyScripts: config.verify.scripts, logDir: config.logs.dir, config: { source: config.source } };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { ...fallback, config: { error: err.message } };
+  }
 }
