@@ -35,10 +35,10 @@ export interface StartProxyOptions {
 }
 
 /** Throws, with what to do, when litellm/.venv was never installed: the proxy tests never skip. */
-export function assertProxyInstalled(): void {
-  if (existsSync(path.join(VENV, "bin", "litellm")) && existsSync(path.join(VENV, ".smol-installed"))) return;
+export function assertProxyInstalled(venv = VENV): void {
+  if (existsSync(path.join(venv, "bin", "litellm")) && existsSync(path.join(venv, ".smol-installed"))) return;
   throw new Error(
-    `The LiteLLM proxy is not installed (no ${VENV}). The proxy tests run the real LiteLLM from PyPI: ` +
+    `The LiteLLM proxy is not installed (no ${venv}). The proxy tests run the real LiteLLM from PyPI: ` +
       "run `litellm/run.sh --install-only` from the repo root (it needs python3 3.9-3.13 and network access to PyPI), " +
       "or `bash .ci/run`, which installs everything.",
   );
