@@ -38,7 +38,7 @@ export interface OllamaStandIn extends AsyncDisposable {
   active(model?: string): number;
   maxActive(model?: string): number;
   resetCounts(): void;
-  /** Resolves when the predicate holds, checked at every request and every generation's end. */
+  /** Resolves when the predicate holds, checked at every request and every generation's start and end. */
   waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** Down: the port refuses connections. Up: serving again on the same port. */
   down(): void;
@@ -74,6 +74,7 @@ export async function startOllamaStandIn(options: StandInOptions = {}): Promise<
     mostAll = Math.max(mostAll, activeAll);
     active.set(model, (active.get(model) ?? 0) + 1);
     most.set(model, Math.max(most.get(model) ?? 0, active.get(model)!));
+    notify();
     let ended = false;
     return () => {
       if (ended) return;
