@@ -59,7 +59,10 @@ export async function startLiteLLM(options: StartProxyOptions): Promise<LiteLLMP
   const logFile = path.join(logDir, "proxy.log");
   const { DATABASE_URL: _db, LITELLM_MASTER_KEY: _k, LITELLM_CONFIG: _c, ...env } = process.env;
   const started = performance.now();
-  const proc = Bun.spawn(["bash", RUN_SCRIPT], {
+  // setpriv --pdeathsig: the kernel kills the proxy when this process dies, however it dies (a
+  // test run killed mid-way included), so no proxy outlives the tests that started it.
+  const orphanGuard = Bun.which("setpriv") ? ["setpriv", "--pdeathsig", "KILL", "--"] : [];
+  const proc = Bun.spawn([...orphanGuard, "bash", RUN_SCRIPT], {
     cwd: REPO_DIR,
     env: {
       ...env,
@@ -73,7 +76,8 @@ export async function startLiteLLM(options: StartProxyOptions): Promise<LiteLLMP
     stdout: Bun.file(logFile),
     stderr: Bun.file(logFile),
   });
-  // A test process that ends without stop() must not leave a proxy behind.
+  // A test process that ends without stop() must neither wait for the proxy nor leave it behind.
+  proc.unref();
   const killOnExit = () => proc.kill("SIGKILL");
   process.once("exit", killOnExit);
   const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
