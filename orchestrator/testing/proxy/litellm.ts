@@ -23,6 +23,9 @@ export interface LiteLLMProxy extends AsyncDisposable {
   readyMs: number;
   /** What the proxy printed so far. */
   log(): string;
+  /** False once the proxy process has exited (stopped, crashed, or killed from outside). */
+  alive(): boolean;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -103,7 +106,9 @@ export async function startLiteLLM(options: StartProxyOptions): Promise<LiteLLMP
     await stop();
     throw err;
   }
-  return { url: `${origin}/v1`, origin, port, masterKey, readyMs: Math.round(performance.now() - started), log, stop, [Symbol.asyncDispose]: stop };
+  const readyMs = Math.round(performance.now() - started);
+  const alive = () => proc.exitCode === null && proc.signalCode === null;
+  return { url: `${origin}/v1`, origin, port, pid: proc.pid, masterKey, readyMs, log, alive, stop, [Symbol.asyncDispose]: stop };
 }
 
 /** Polls /health/liveliness until it answers 200; fails at once, with the proxy's output, if it exits. */

@@ -1,21 +1,17 @@
 // doctor end to end: the real CLI, the real LiteLLM proxy and the Ollama stand-in behind it. The
 // proxy's own health endpoints pass while Ollama is down; the one-token call per tier does not.
-import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { runCli } from "../../../testing/cli.ts";
-import { sharedProxyChain, type ProxyChain } from "../../../testing/proxy/chain.ts";
+import { useProxyChain } from "../../../testing/proxy/chain.ts";
 import { createWorkspace } from "../../../testing/workspace.ts";
 
-let chain: ProxyChain;
-beforeAll(async () => {
-  chain = await sharedProxyChain();
-}, 120_000);
-beforeEach(() => chain.reset());
+const proxyChain = useProxyChain();
 
 const scripts = { typecheck: "true", lint: "true", build: "true" };
 
 async function doctor(files: Record<string, string> = {}) {
   await using ws = await createWorkspace({ template: "empty", scripts, files });
-  return await runCli({ args: ["doctor", "--workspace", ws.dir], env: chain.env({ OLLAMA_API_BASE: chain.ollama.url }) });
+  return await runCli({ args: ["doctor", "--workspace", ws.dir], env: proxyChain().env({ OLLAMA_API_BASE: proxyChain().ollama.url }) });
 }
 
 function line(stdout: string, name: string): string {
@@ -24,11 +20,11 @@ function line(stdout: string, name: string): string {
 
 describe("doctor through the real proxy", () => {
   test("everything in place: every check passes, each tier answered once, exit 0", async () => {
-    const from = chain.ollama.chats().length;
+    const from = proxyChain().ollama.chats().length;
     const r = await doctor();
     expect(r.stdout).toContain("all 13 checks passed");
     expect(r.exitCode).toBe(0);
-    expect(chain.ollama.chats().slice(from).map((c) => [c.body.model, c.body.options.num_predict])).toEqual([
+    expect(proxyChain().ollama.chats().slice(from).map((c) => [c.body.model, c.body.options.num_predict])).toEqual([
       ["qwen2.5-coder:7b-instruct", 1],
       ["qwen2.5-coder:14b-instruct", 1],
       ["qwen2.5:7b-instruct", 1],
@@ -37,7 +33,7 @@ describe("doctor through the real proxy", () => {
   }, 60_000);
 
   test("Ollama down: the proxy checks pass, every tier call fails with the fix, exit 1", async () => {
-    chain.ollama.down();
+    proxyChain().ollama.down();
     const r = await doctor();
     expect(r.exitCode).toBe(1);
     expect(line(r.stdout, "litellm reachable")).toStartWith("ok");
@@ -52,7 +48,7 @@ describe("doctor through the real proxy", () => {
   }, 60_000);
 
   test("a model not pulled: its tier fails with ollama pull, and Ollama's list names it", async () => {
-    chain.ollama.models.delete("qwen2.5:7b-instruct");
+    proxyChain().ollama.models.delete("qwen2.5:7b-instruct");
     const r = await doctor();
     expect(r.exitCode).toBe(1);
     expect(line(r.stdout, "model reviewer")).toContain("`ollama pull qwen2.5:7b-instruct`");
@@ -65,7 +61,7 @@ describe("doctor through the real proxy", () => {
     expect(broken.exitCode).toBe(1);
     expect(line(broken.stdout, "config")).toMatch(/^FAIL config .*smol-coder\.config\.json: tiers\.fast\.concurrency/);
     await using ws = await createWorkspace({ template: "empty", scripts });
-    const wrong = await runCli({ args: ["doctor", "--workspace", ws.dir], env: chain.env({ LITELLM_API_KEY: "nope-key", OLLAMA_API_BASE: chain.ollama.url }) });
+    const wrong = await runCli({ args: ["doctor", "--workspace", ws.dir], env: proxyChain().env({ LITELLM_API_KEY: "nope-key", OLLAMA_API_BASE: proxyChain().ollama.url }) });
     expect(line(wrong.stdout, "api key")).toContain('answered 400: the proxy refused LITELLM_API_KEY ("No connected db.": not the master key)');
     expect(line(wrong.stdout, "api key")).toContain("fix: Set LITELLM_API_KEY to the proxy's master key");
     expect(wrong.stdout).not.toContain("nope-key");

@@ -1,9 +1,9 @@
 // Every proxy and Ollama fault, through the real CLI and the real LiteLLM proxy: the exit code,
 // and a message that names the cause and its fix. The files are never touched.
-import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { runCli } from "../../../testing/cli.ts";
 import { ollamaReply } from "../../../testing/ollama/script.ts";
-import { sharedProxyChain, type ProxyChain } from "../../../testing/proxy/chain.ts";
+import { useProxyChain } from "../../../testing/proxy/chain.ts";
 import { diffReply, unifiedDiff } from "../../../testing/replies.ts";
 import { createWorkspace, PASSING_CHECK } from "../../../testing/workspace.ts";
 
@@ -11,19 +11,15 @@ const FAST = "qwen2.5-coder:7b-instruct";
 const task = JSON.stringify({ description: "create notes.txt", filesOwned: ["notes.txt"] });
 const good = () => ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n")));
 
-let chain: ProxyChain;
-beforeAll(async () => {
-  chain = await sharedProxyChain();
-}, 120_000);
-beforeEach(() => chain.reset());
+const proxyChain = useProxyChain();
 
 async function run(env: Record<string, string> = {}, files: Record<string, string> = {}) {
   await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK, files });
   const before = await ws.snapshot();
-  const from = chain.ollama.requests.length;
+  const from = proxyChain().ollama.requests.length;
   const started = performance.now();
-  const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: chain.env(env) });
-  const chats = chain.ollama.requests.slice(from).filter((q) => q.path === "/api/chat");
+  const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: proxyChain().env(env) });
+  const chats = proxyChain().ollama.requests.slice(from).filter((q) => q.path === "/api/chat");
   return { ...r, ms: performance.now() - started, chats, untouched: (await ws.snapshot()).size === before.size && (await ws.read("notes.txt")) === null };
 }
 
@@ -51,7 +47,7 @@ describe("exit 3, the cause named and its fix", () => {
   }, 30_000);
 
   test("Ollama down: within 30 s, the proxy is up but cannot reach Ollama at OLLAMA_API_BASE, with the Linux fix", async () => {
-    chain.ollama.down();
+    proxyChain().ollama.down();
     const r = await run();
     expect(r.exitCode).toBe(3);
     expect(r.ms).toBeLessThan(30_000);
@@ -66,7 +62,7 @@ describe("exit 3, the cause named and its fix", () => {
   }, 45_000);
 
   test("a model Ollama never pulled: names the Ollama model and `ollama pull`", async () => {
-    chain.ollama.models.delete(FAST);
+    proxyChain().ollama.models.delete(FAST);
     const r = await run();
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain(`does not have the model "${FAST}" (for "fast-coder")`);
@@ -78,7 +74,7 @@ describe("exit 3, the cause named and its fix", () => {
 
 describe("a reply that does not arrive whole is one failed attempt", () => {
   test("a stream that breaks off half way: one failed attempt with a clear reason, then the next attempt", async () => {
-    chain.ollama.enqueue(FAST, ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "half\n"))).chunkChars(10).breakAfter(3), good());
+    proxyChain().ollama.enqueue(FAST, ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "half\n"))).chunkChars(10).breakAfter(3), good());
     const r = await run();
     expect(r.exitCode).toBe(0);
     expect(r.events.find((e) => e.event === "task_complete")).toMatchObject({ totalAttempts: 2 });
@@ -91,7 +87,7 @@ describe("a reply that does not arrive whole is one failed attempt", () => {
   }, 30_000);
 
   test("a reply Ollama stopped at num_predict (done_reason length) is not applied; the model hears it was cut off", async () => {
-    chain.ollama.enqueue(FAST, ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "cut\n"))).length().counts(200, 4096), good());
+    proxyChain().ollama.enqueue(FAST, ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "cut\n"))).length().counts(200, 4096), good());
     const r = await run();
     expect(r.exitCode).toBe(0);
     expect(r.events.find((e) => e.event === "model_call_failed")).toMatchObject({ attempt: 1, reason: "cut_off", tokens: 4296 });

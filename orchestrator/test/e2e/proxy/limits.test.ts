@@ -2,13 +2,13 @@
 // streamed call only until its first token, so it does not bound how many generations Ollama runs
 // at once; smol-coder's own slots across processes do, for the whole call. They are counted where
 // it matters, at Ollama (the stand-in), from each request to its last chunk.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { runCli } from "../../../testing/cli.ts";
 import { ollamaReply } from "../../../testing/ollama/script.ts";
-import { sharedProxyChain, type ProxyChain } from "../../../testing/proxy/chain.ts";
+import { useProxyChain } from "../../../testing/proxy/chain.ts";
 import { coolDownFastCoder, writeTwoDeploymentConfig } from "../../../testing/proxy/cooldown.ts";
 import { startLiteLLM, type LiteLLMProxy } from "../../../testing/proxy/litellm.ts";
 import { diffReply, unifiedDiff } from "../../../testing/replies.ts";
@@ -18,13 +18,11 @@ const FAST = "qwen2.5-coder:7b-instruct";
 const DEEP = "qwen2.5-coder:14b-instruct";
 const REVIEWER = "qwen2.5:7b-instruct";
 
-let chain: ProxyChain;
+const proxyChain = useProxyChain();
 let stateDir = "";
 beforeAll(async () => {
-  chain = await sharedProxyChain();
   stateDir = await mkdtemp(path.join(os.tmpdir(), "smol-state-"));
-}, 120_000);
-beforeEach(() => chain.reset());
+});
 afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
@@ -38,10 +36,10 @@ describe("tier limits across processes, counted at Ollama", () => {
       files: { "smol-coder.config.json": JSON.stringify({ escalation: { attemptsPerTier: 1, maxTotalAttempts: 3 } }) },
     });
     const limits: Record<string, number> = { [FAST]: 4, [DEEP]: 1, [REVIEWER]: 2 };
-    chain.ollama.onChat((call) => {
+    proxyChain().ollama.onChat((call) => {
       // Hold each generation's first token until its tier is full (or 2 s pass, when fewer tasks are
       // left than the limit): the limit is reached every round it can be, so one slot too many would show.
-      const full = chain.ollama.waitFor(() => chain.ollama.active(call.model) >= limits[call.model]!, `${limits[call.model]} ${call.model}`, 2_000).catch(() => {});
+      const full = proxyChain().ollama.waitFor(() => proxyChain().ollama.active(call.model) >= limits[call.model]!, `${limits[call.model]} ${call.model}`, 2_000).catch(() => {});
       const file = /create (\S+)/.exec(call.messages.at(-1)!.content)![1]!;
       const text = call.model === REVIEWER ? diffReply(unifiedDiff(file, null, `${file}\n`)) : "I cannot do that.";
       return ollamaReply.text(text).chunkChars(8).chunkDelay(20).waitFor(full);
@@ -50,14 +48,14 @@ describe("tier limits across processes, counted at Ollama", () => {
       runCli({
         args: ["--workspace", ws.dir],
         stdin: JSON.stringify({ description: `create f${i}.txt`, filesOwned: [`f${i}.txt`] }),
-        env: chain.env({ SMOL_STATE_DIR: stateDir, SMOL_WARM_DEFER_MS: "0" }),
+        env: proxyChain().env({ SMOL_STATE_DIR: stateDir, SMOL_WARM_DEFER_MS: "0" }),
       }),
     );
     const results = await Promise.all(runs);
     expect(results.map((r) => r.exitCode)).toEqual(Array(12).fill(0));
-    const chats = chain.ollama.chats().slice(-36);
+    const chats = proxyChain().ollama.chats().slice(-36);
     expect(chats.map((c) => c.body.model).sort()).toEqual([...Array(12).fill(DEEP), ...Array(12).fill(FAST), ...Array(12).fill(REVIEWER)]);
-    expect({ fast: chain.ollama.maxActive(FAST), deep: chain.ollama.maxActive(DEEP), reviewer: chain.ollama.maxActive(REVIEWER) }).toEqual({ fast: 4, deep: 1, reviewer: 2 });
+    expect({ fast: proxyChain().ollama.maxActive(FAST), deep: proxyChain().ollama.maxActive(DEEP), reviewer: proxyChain().ollama.maxActive(REVIEWER) }).toEqual({ fast: 4, deep: 1, reviewer: 2 });
     for (let i = 0; i < 12; i++) expect(await ws.read(`f${i}.txt`)).toBe(`f${i}.txt\n`);
   }, 180_000);
 });
@@ -69,7 +67,7 @@ describe("LiteLLM's cooldown 429", () => {
   let twoDeployments: LiteLLMProxy;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "smol-cooldown-"));
-    twoDeployments = await startLiteLLM({ ollamaUrl: chain.ollama.url, config: await writeTwoDeploymentConfig(dir, 8) });
+    twoDeployments = await startLiteLLM({ ollamaUrl: proxyChain().ollama.url, config: await writeTwoDeploymentConfig(dir, 8) });
   }, 120_000);
   afterAll(async () => {
     await twoDeployments?.stop();
@@ -78,10 +76,10 @@ describe("LiteLLM's cooldown 429", () => {
 
   test("is waited out as its message asks (no retry-after header), without spending an attempt", async () => {
     await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
-    chain.ollama.enqueue(FAST, ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n"))));
+    proxyChain().ollama.enqueue(FAST, ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n"))));
     const asked = await coolDownFastCoder(twoDeployments.origin, twoDeployments.masterKey);
     expect(asked).toContain("Try again in 8 seconds");
-    const from = chain.ollama.chats().length;
+    const from = proxyChain().ollama.chats().length;
     const r = await runCli({
       args: ["--workspace", ws.dir],
       stdin: JSON.stringify({ description: "create notes.txt", filesOwned: ["notes.txt"] }),
@@ -92,7 +90,7 @@ describe("LiteLLM's cooldown 429", () => {
     expect(retry).toMatchObject({ status: 429, waitMs: 8000, attempt: 1 });
     expect(retry.reason).toContain("No deployments available for selected model, Try again in 8 seconds");
     expect(r.events.find((e) => e.event === "task_complete")).toMatchObject({ totalAttempts: 1 });
-    expect(chain.ollama.chats().length - from).toBe(1);
+    expect(proxyChain().ollama.chats().length - from).toBe(1);
     expect(await ws.read("notes.txt")).toBe("hello\n");
   }, 60_000);
 });

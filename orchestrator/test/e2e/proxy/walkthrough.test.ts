@@ -1,11 +1,11 @@
 // The seed's walkthroughs through the whole chain: the real CLI, the real LiteLLM proxy
 // (litellm/run.sh with the project's litellm/config.yaml, unchanged) and the Ollama stand-in
 // behind it, on a real Vite react-ts workspace with real tsc, ESLint and vite build.
-import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { eventNames, runCli } from "../../../testing/cli.ts";
 import { ollamaReply } from "../../../testing/ollama/script.ts";
 import type { OllamaRequest } from "../../../testing/ollama/standin.ts";
-import { sharedProxyChain, type ProxyChain } from "../../../testing/proxy/chain.ts";
+import { useProxyChain } from "../../../testing/proxy/chain.ts";
 import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "../../../testing/replies.ts";
 import { createWorkspace, PASSING_CHECK } from "../../../testing/workspace.ts";
 
@@ -19,24 +19,20 @@ const FAST = "qwen2.5-coder:7b-instruct";
 const DEEP = "qwen2.5-coder:14b-instruct";
 const REVIEWER = "qwen2.5:7b-instruct";
 
-let chain: ProxyChain;
-beforeAll(async () => {
-  chain = await sharedProxyChain();
-}, 120_000);
-beforeEach(() => chain.reset());
+const proxyChain = useProxyChain();
 
 /** The /api/chat requests Ollama got since `from`. */
 function chatsSince(from: number): OllamaRequest[] {
-  return chain.ollama.requests.slice(from).filter((r) => r.path === "/api/chat");
+  return proxyChain().ollama.requests.slice(from).filter((r) => r.path === "/api/chat");
 }
 
 describe("the seed's walkthroughs, through LiteLLM", () => {
   test("the Card task completes at fast, with the README's events and Ollama's own token counts", async () => {
     await using ws = await createWorkspace({ template: "react-ts" });
-    const from = chain.ollama.requests.length;
-    chain.ollama.enqueue(FAST, ollamaReply.text(diffReply(unifiedDiff(CARD, null, CARD_TSX))).chunkChars(40).counts(812, 35));
+    const from = proxyChain().ollama.requests.length;
+    proxyChain().ollama.enqueue(FAST, ollamaReply.text(diffReply(unifiedDiff(CARD, null, CARD_TSX))).chunkChars(40).counts(812, 35));
 
-    const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(cardTask), env: chain.env() });
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(cardTask), env: proxyChain().env() });
 
     expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
     expect(eventNames(r.events)).toEqual([
@@ -64,13 +60,15 @@ describe("the seed's walkthroughs, through LiteLLM", () => {
   }, 90_000);
 
   test("escalation: two type errors at fast, deep (num_ctx 32768) sees them and passes; tokens per tier are Ollama's", async () => {
-    await using ws = await createWorkspace({ template: "react-ts" });
-    const from = chain.ollama.requests.length;
+    // The real tsc judges it; lint and build are left out to keep three attempts quick (the
+    // Card test above and test/e2e/walkthrough.test.ts run all three).
+    await using ws = await createWorkspace({ template: "react-ts", scripts: { lint: "true", build: "true" } });
+    const from = proxyChain().ollama.requests.length;
     const bad = diffReply(unifiedDiff(CARD, null, CARD_WITH_TYPE_ERRORS));
-    chain.ollama.enqueue(FAST, ollamaReply.text(bad).chunkChars(40).counts(800, 60), ollamaReply.text(bad).chunkChars(40).counts(950, 60));
-    chain.ollama.enqueue(DEEP, ollamaReply.text(diffReply(unifiedDiff(CARD, null, CARD_TSX))).chunkChars(40).counts(1100, 50));
+    proxyChain().ollama.enqueue(FAST, ollamaReply.text(bad).chunkChars(40).counts(800, 60), ollamaReply.text(bad).chunkChars(40).counts(950, 60));
+    proxyChain().ollama.enqueue(DEEP, ollamaReply.text(diffReply(unifiedDiff(CARD, null, CARD_TSX))).chunkChars(40).counts(1100, 50));
 
-    const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(cardTask), env: chain.env() });
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(cardTask), env: proxyChain().env() });
 
     expect(r.exitCode).toBe(0);
     const fails = r.events.filter((e) => e.event === "verification_fail");
@@ -101,11 +99,11 @@ describe("the seed's walkthroughs, through LiteLLM", () => {
       scripts: PASSING_CHECK,
       files: { "smol-coder.config.json": JSON.stringify({ escalation: { attemptsPerTier: 1, maxTotalAttempts: 3 } }) },
     });
-    const from = chain.ollama.requests.length;
-    chain.ollama.enqueue(FAST, ollamaReply.text("I cannot do that."));
-    chain.ollama.enqueue(DEEP, ollamaReply.text("Nor can I."));
-    chain.ollama.enqueue(REVIEWER, ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n"))).counts(300, 20));
-    const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify({ description: "create notes.txt", filesOwned: ["notes.txt"] }), env: chain.env() });
+    const from = proxyChain().ollama.requests.length;
+    proxyChain().ollama.enqueue(FAST, ollamaReply.text("I cannot do that."));
+    proxyChain().ollama.enqueue(DEEP, ollamaReply.text("Nor can I."));
+    proxyChain().ollama.enqueue(REVIEWER, ollamaReply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n"))).counts(300, 20));
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify({ description: "create notes.txt", filesOwned: ["notes.txt"] }), env: proxyChain().env() });
     expect(r.exitCode).toBe(0);
     expect(r.events.find((e) => e.event === "task_complete")).toMatchObject({ finalTier: "reviewer", tokensByTier: { reviewer: { prompt: 300, completion: 20, total: 320 } } });
     expect(chatsSince(from).map((c) => [c.body.model, c.body.options.num_ctx, c.body.keep_alive])).toEqual([
