@@ -35,6 +35,7 @@ describe("exit 3, the cause named and its fix", () => {
     expect(r.chats).toHaveLength(0);
     // Not retried: one failed call, logged with the proxy's status and words.
     expect(r.events.filter((e) => e.event === "model_call_failed")).toEqual([expect.objectContaining({ reason: "auth", status: 400, message: "No connected db." })]);
+    expect(r.events.filter((e) => e.event === "model_call_retry")).toHaveLength(0);
     expect(r.untouched).toBe(true);
   }, 30_000);
 
