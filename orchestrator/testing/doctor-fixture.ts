@@ -6,15 +6,20 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { DoctorCheck, DoctorOptions } from "../src/cli/doctor/check.ts";
-import { MODEL_FOR_TIER } from "../src/core/defaults.ts";
-import { startModelServer, type ModelServer } from "./model-server.ts";
+import { DEFAULT_VERIFY_SCRIPTS, MODEL_FOR_TIER } from "../src/core/defaults.ts";
+import { reply, startModelServer, type ModelServer, type ModelServerOptions } from "./model-server.ts";
 
 export const MODELS = Object.values(MODEL_FOR_TIER);
 export const KEY = "sk-doctor-right-key-0001";
 export const ALL_NAMES = [
+  "config",
   "litellm reachable",
   "api key",
   "models listed",
+  "model fast",
+  "model deep",
+  "model reviewer",
+  "ollama models",
   "patch",
   "git",
   "workspace",
@@ -41,6 +46,11 @@ export async function workspace(scripts: Record<string, string> | null): Promise
   return dir;
 }
 
+/** A scripted proxy whose models all answer doctor's one-token call. */
+export function doctorServer(opts: ModelServerOptions = {}): Promise<ModelServer> {
+  return startModelServer({ defaultReply: reply.text("OK").finishReason("length"), ...opts });
+}
+
 const GOOD_SCRIPTS = { typecheck: "tsc --noEmit", lint: "eslint src", build: "vite build", dev: "vite" };
 
 export async function options(server: ModelServer | { url: string }, over: Partial<DoctorOptions> = {}): Promise<DoctorOptions> {
@@ -48,11 +58,16 @@ export async function options(server: ModelServer | { url: string }, over: Parti
   return {
     litellmUrl: server.url,
     apiKey: KEY,
-    models: MODELS,
+    tierModels: { ...MODEL_FOR_TIER },
+    config: { source: null },
+    verifyScripts: DEFAULT_VERIFY_SCRIPTS,
+    // Nothing answers there: a developer's own Ollama on localhost:11434 must not change the result.
+    ollamaUrl: "http://127.0.0.1:9",
     workspace: await workspace(GOOD_SCRIPTS),
     stateDir: path.join(root, "state"),
     logDir: path.join(root, "logs", "nested"),
     timeoutMs: 2000,
+    callTimeoutMs: 5000,
     ...over,
   };
 }

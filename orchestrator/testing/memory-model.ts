@@ -4,12 +4,16 @@
 import type { ModelClient, ModelFailureReason, ModelRequest, ModelResult } from "../src/executor/model-client.ts";
 
 export type MemoryReply =
-  | { kind: "text"; content: string; usage?: { prompt: number; completion: number } }
+  | { kind: "text"; content: string; usage?: { prompt: number; completion: number }; finishReason?: string | null }
   | { kind: "fail"; reason: ModelFailureReason; status: number | null; message: string };
 
 export const memoryReply = {
   text(content: string, usage?: { prompt: number; completion: number }): MemoryReply {
     return { kind: "text", content, usage };
+  },
+  /** A reply that stopped at max_tokens (finish_reason "length"). */
+  cutOff(content: string, usage?: { prompt: number; completion: number }): MemoryReply {
+    return { kind: "text", content, usage, finishReason: "length" };
   },
   fail(reason: ModelFailureReason, message: string = reason, status: number | null = null): MemoryReply {
     return { kind: "fail", reason, status, message };
@@ -55,6 +59,7 @@ export function createMemoryModel(fallback: MemoryReply = memoryReply.text("I ca
         ok: true,
         content: next.content,
         model: request.model,
+        finishReason: next.finishReason === undefined ? "stop" : next.finishReason,
         usage: { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion },
         durationMs: 0,
       };

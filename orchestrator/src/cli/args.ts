@@ -33,7 +33,7 @@ export const USAGE = `smol-coder: hand a small, checkable coding task to a local
 
 Usage:
   smol-coder --workspace PATH [--file task.json] [options]
-  smol-coder doctor [--workspace PATH]
+  smol-coder doctor [--workspace PATH] [--config PATH]
   smol-coder schema            print the config file's JSON Schema
   smol-coder --help | --version
 
@@ -135,7 +135,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new InputError(`unknown command "${sub}"; did you mean ${closest(sub, COMMANDS)}?\n${SEE_HELP}`);
   }
   if (rest.length > 0) throw new InputError(`unexpected argument "${rest[0]}"\n${SEE_HELP}`);
-  if (sub === "doctor") return { command: "doctor", workspace: values.workspace, ...flags };
+  if (sub === "doctor") return { command: "doctor", workspace: values.workspace, config: values.config, ...flags };
   if (sub === "schema") return { command: "schema", ...flags };
   if (!values.workspace) throw new InputError(`--workspace PATH is required\n${SEE_HELP}`);
   if (flags.dryRun && flags.keepFailed) throw new InputError("--dry-run and --keep-failed cannot be used together");

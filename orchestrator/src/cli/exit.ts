@@ -4,6 +4,7 @@
 import type { Env } from "../core/env.ts";
 import { InputError, InterruptedError, ModelUnavailableError, WorkspaceError, type StopSignal } from "../core/errors.ts";
 import { exitCodeOf, worstOutcome, type TaskOutcome } from "../task/outcomes.ts";
+import { unavailableMessage } from "./unavailable.ts";
 
 /** Returns the exit code of a run that ended as planned; throws the error that explains any other end. */
 export function exitCodeFor(outcomes: readonly TaskOutcome[], env: Env, signal: StopSignal | null): number {
@@ -15,7 +16,7 @@ export function exitCodeFor(outcomes: readonly TaskOutcome[], env: Env, signal: 
     case "interrupted":
       throw new InterruptedError("SIGINT", interruptedDetail(outcomes));
     case "unavailable":
-      throw new ModelUnavailableError(unavailableMessage(worst, env));
+      throw new ModelUnavailableError(unavailableMessage(worst, env.LITELLM_URL));
     case "workspace_error":
       throw new WorkspaceError(worst.message);
     case "too_large":
@@ -38,16 +39,4 @@ function interruptedDetail(outcomes: readonly TaskOutcome[]): string {
   if (kept > 0) parts.push(`${count(kept, "completed task")} keep${kept === 1 ? "s" : ""} ${kept === 1 ? "its" : "their"} changes`);
   for (const o of outcomes) if (o.status === "workspace_error") parts.push(o.message);
   return parts.join("; ");
-}
-
-function unavailableMessage(outcome: Extract<TaskOutcome, { status: "unavailable" }>, env: Env): string {
-  const url = env.LITELLM_URL;
-  switch (outcome.reason) {
-    case "unreachable":
-      return `cannot reach the model server at ${url}: ${outcome.message}.\nStart LiteLLM with \`docker compose up -d\` in the smol-coder folder (without Docker: \`bash litellm/run.sh\`), and Ollama with \`ollama serve\`; or point LITELLM_URL at a running proxy. \`smol-coder doctor\` checks the setup.`;
-    case "auth":
-      return `the model server at ${url} refused the API key: ${outcome.message}.\nSet LITELLM_API_KEY to the proxy's master key (LITELLM_MASTER_KEY in compose.yaml; dev-key by default).`;
-    case "unknown_model":
-      return `the model server at ${url} does not serve the model "${outcome.model}": ${outcome.message}.\nAdd "${outcome.model}" to model_list in litellm/config.yaml and restart the proxy (\`docker compose restart litellm\`), or set the tier's model in smol-coder.config.json.`;
-  }
 }

@@ -23,7 +23,7 @@ export async function main(argv: readonly string[], rawEnv: RawEnv): Promise<num
     }
     case "doctor": {
       const { runDoctorCommand } = await import("./doctor-command.ts");
-      return runDoctorCommand(rawEnv, args.workspace);
+      return runDoctorCommand(rawEnv, args.workspace, args.config);
     }
     case "run": {
       const { runTasks } = await import("./run-command.ts");

@@ -53,6 +53,9 @@ export const DEFAULT_GIT = { commit: false } as const;
 /** How many run log files are kept. */
 export const DEFAULT_LOG_KEEP = 200;
 
+/** Where doctor looks for Ollama itself when OLLAMA_API_BASE is not set: Ollama's own default address. */
+export const OLLAMA_DEFAULT_URL = "http://localhost:11434";
+
 /** What EnvSchema (core/env.ts) fills in for an unset env var. */
 export const ENV_DEFAULTS = {
   LITELLM_URL: "http://localhost:4000/v1",

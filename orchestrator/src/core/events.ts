@@ -50,6 +50,19 @@ export type SmolEvent =
       durationMs: number;
     }
   | {
+      /** A call that gave no usable reply: why, with the server's status and words. */
+      event: "model_call_failed";
+      tier: Tier;
+      model: string;
+      attempt: number;
+      reason: string;
+      status: number | null;
+      message: string;
+      durationMs: number;
+      /** What the call cost: a reply cut off at max_tokens still spent its tokens (0 when none came). */
+      tokens: number;
+    }
+  | {
       event: "model_call_retry";
       tier: Tier;
       model: string;
@@ -174,6 +187,7 @@ export const EVENT_LEVEL: Record<EventName, "debug" | "info" | "warn" | "error">
   model_call_start: "info",
   model_call_complete: "info",
   model_call_retry: "warn",
+  model_call_failed: "warn",
   prompt_truncated: "warn",
   patch_applied: "info",
   patch_rejected: "warn",

@@ -55,6 +55,8 @@ export interface TierSettings {
 export interface ModelReply {
   content: string;
   model: string;
+  /** Why the model stopped: "stop" when it finished, "length" at max_tokens, null when the stream ended without saying. */
+  finishReason: string | null;
   usage: { promptTokens: number; completionTokens: number; totalTokens: number };
   durationMs: number;
 }

@@ -33,7 +33,8 @@ export interface ExecutorDeps {
 
 export type AttemptOutcome =
   | { kind: "edit"; reply: ModelReply; plan: EditPlan }
-  | { kind: "model_failed"; failure: ModelFailure; model: string }
+  /** usage: what a reply that was cut off still cost. */
+  | { kind: "model_failed"; failure: ModelFailure; model: string; usage?: ModelReply["usage"] }
   | { kind: "too_large"; message: string };
 
 export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): Promise<AttemptOutcome> {
@@ -84,7 +85,18 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
       onResumed: (waitedMs) => emit(log, { event: "tier_resumed", tier: input.tier, waitedMs }),
     } satisfies WarmObserver,
   );
-  if (!result.ok) return { kind: "model_failed", failure: result, model: settings.model };
+  const call = { tier: input.tier, model: settings.model, attempt: input.attempt };
+  if (!result.ok) {
+    emit(log, { event: "model_call_failed", ...call, reason: result.reason, status: result.status, message: result.message, durationMs: result.durationMs, tokens: 0 });
+    return { kind: "model_failed", failure: result, model: settings.model };
+  }
+  const cut = cutOffMessage(result.finishReason, settings.maxTokens);
+  if (cut) {
+    // Half a reply is never applied: a two-file edit cut between its files would land one file.
+    const failure: ModelFailure = { ok: false, reason: "cut_off", message: cut, status: null, durationMs: result.durationMs };
+    emit(log, { event: "model_call_failed", ...call, reason: "cut_off", status: null, message: cut, durationMs: result.durationMs, tokens: result.usage.totalTokens });
+    return { kind: "model_failed", failure, model: settings.model, usage: result.usage };
+  }
 
   emit(log, {
     event: "model_call_complete",
@@ -116,4 +128,11 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     description: input.task.description,
   });
   return { kind: "edit", reply: result, plan };
+}
+
+/** Why a reply that arrived is not whole, or null when it is. */
+export function cutOffMessage(finishReason: string | null, maxTokens: number): string | null {
+  if (finishReason === "length") return `the reply was cut off at max_tokens (${maxTokens} tokens) before it was complete; none of it was applied`;
+  if (finishReason === null) return "the reply stream ended without a finish_reason, so the reply may be incomplete; none of it was applied";
+  return null;
 }

@@ -1,10 +1,16 @@
 // Talks to LiteLLM (or any OpenAI-compatible server) through the official SDK. Streams the reply
-// so a stalled generation is caught, and sorts every failure into either a transient one,
-// retried here within a budget, or a result the caller acts on.
+// so a stalled generation is caught, and sorts every failure (model-faults.ts) into a transient
+// one, retried here within a budget (model-retry.ts), or a result the caller acts on.
 import type OpenAI from "openai";
-import type { ChatMessage } from "./prompt.ts";
 import type { ModelReply } from "../core/types.ts";
 import { probeServer, type Reachability, type ReachOptions } from "./reachable.ts";
+import { classifyHttpAnswer, type Fault, type ModelFailureReason } from "./model-faults.ts";
+import { readReply, type SseEvents } from "./model-reply.ts";
+import { backoff, planRetry, parseRetryAfter, type RetryState } from "./model-retry.ts";
+import type { ChatMessage } from "./prompt.ts";
+
+export { parseRetryAfter } from "./model-retry.ts";
+export type { ModelFailureReason } from "./model-faults.ts";
 
 export interface ModelRequest {
   model: string;
@@ -23,15 +29,6 @@ export interface RetryInfo {
   reason: string;
 }
 
-export type ModelFailureReason =
-  | "unreachable" // connection refused or reset, after the retry budget
-  | "auth" // 401 / 403
-  | "unknown_model" // the proxy does not serve this model name
-  | "server_error" // 5xx / 408 / 429 after the retry budget, or another API error
-  | "timeout" // MODEL_TIMEOUT_MS passed
-  | "stalled" // the stream went silent for longer than the stall timeout
-  | "aborted"; // our own signal (SIGINT/SIGTERM)
-
 export type ModelResult =
   | ({ ok: true } & ModelReply)
   | {
@@ -42,6 +39,8 @@ export type ModelResult =
       durationMs: number;
       /** How long the server asked us to wait (429), when it said. */
       retryAfterMs?: number;
+      /** model_not_pulled: the Ollama model that is missing. */
+      ollamaModel?: string;
     };
 
 export type ModelFailure = Extract<ModelResult, { ok: false }>;
@@ -71,28 +70,54 @@ export interface ModelClientOptions {
   now?: () => number;
 }
 
-type Sdk = typeof OpenAI;
+/** One HTTP call's end: a reply, or a failure and whether the same call is worth repeating. */
+type Called = { ok: true; result: Extract<ModelResult, { ok: true }> } | { ok: false; failure: ModelFailure; retryable: boolean };
+
+interface Loaded {
+  Sdk: typeof OpenAI;
+  client: OpenAI;
+  events: (controller: AbortController) => SseEvents;
+}
+
+/**
+ * The raw text of each error answer, keyed by the Headers object the SDK's APIError carries: the
+ * SDK keeps only the parsed `error` field of a body, and an HTML page or a bare {"detail"} is
+ * exactly what a user needs to see when the server is not the proxy.
+ */
+function recordingFetch(bodies: WeakMap<Headers, string>): typeof fetch {
+  const wrapped = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const res = await fetch(input, init);
+    if (res.ok) return res;
+    const text = await res.text().catch(() => "");
+    const copy = new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    bodies.set(copy.headers, text);
+    return copy;
+  };
+  return wrapped as typeof fetch;
+}
 
 /** A probe slower than this is taken as "there": the call, with its own timeout, decides. */
 const PROBE_TIMEOUT_MS = 10_000;
 
 export function createModelClient(options: ModelClientOptions): ModelClient {
+  const bodies = new WeakMap<Headers, string>();
   // The SDK is loaded on the first call, not at start-up: it is the largest module the CLI
   // needs, and a process that queues for a slot has no use for it until its turn comes.
-  let loaded: Promise<{ Sdk: Sdk; client: OpenAI }> | null = null;
+  let loaded: Promise<Loaded> | null = null;
   const load = () =>
-    (loaded ??= import("openai").then(({ default: Sdk }) => ({
+    (loaded ??= Promise.all([import("openai"), import("openai/core/streaming")]).then(([{ default: Sdk }, { Stream }]) => ({
       Sdk,
-      client: new Sdk({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: 0 }),
+      client: new Sdk({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: 0, fetch: recordingFetch(bodies) }),
+      events: (controller: AbortController) => (response: Response) => Stream.fromSSEResponse(response, controller) as never,
     })));
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? (() => performance.now());
   const stallMs = options.stallTimeoutMs ?? Math.min(60_000, options.timeoutMs);
-  const maxRateLimitWaits = options.maxRateLimitWaits ?? 20;
+  const policy = { maxRetries: options.maxRetries, maxRateLimitWaits: options.maxRateLimitWaits ?? 20, timeoutMs: options.timeoutMs, random };
 
-  async function once(request: ModelRequest, started: number): Promise<ModelResult> {
-    const { Sdk, client } = await load();
+  async function once(request: ModelRequest, started: number): Promise<Called> {
+    const { Sdk, client, events } = await load();
     const controller = new AbortController();
     let why: "timeout" | "stalled" | "aborted" | null = null;
     const stop = (reason: "timeout" | "stalled" | "aborted") => {
@@ -109,44 +134,35 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     request.signal?.addEventListener("abort", onAbort, { once: true });
     if (request.signal?.aborted) onAbort();
     try {
-      const stream = await client.chat.completions.create(
-        {
-          model: request.model,
-          messages: request.messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-        },
-        { signal: controller.signal, timeout: options.timeoutMs },
-      );
+      const response = await client.chat.completions
+        .create(
+          {
+            model: request.model,
+            messages: request.messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+          },
+          { signal: controller.signal, timeout: options.timeoutMs },
+        )
+        .asResponse();
       resetStall();
-      let content = "";
-      let finished = false;
-      let usage: OpenAI.CompletionUsage | undefined;
-      for await (const chunk of stream) {
-        resetStall();
-        for (const choice of chunk.choices) {
-          content += choice.delta?.content ?? "";
-          if (choice.finish_reason) finished = true;
-        }
-        if (chunk.usage) usage = chunk.usage;
-      }
+      const read = await readReply(response, events(controller), resetStall);
       // An aborted stream ends its loop quietly, so the flag, not an exception, tells us.
-      if (why) return failure(why, null, started);
-      if (!finished && content === "") return failure("server_error", null, started, "stream ended without a reply");
-      const promptTokens = usage?.prompt_tokens ?? 0;
-      const completionTokens = usage?.completion_tokens ?? 0;
-      return {
-        ok: true,
-        content,
-        model: request.model,
-        usage: { promptTokens, completionTokens, totalTokens: usage?.total_tokens ?? promptTokens + completionTokens },
-        durationMs: Math.round(now() - started),
-      };
+      if (why) return stopped(why, started);
+      if (!read.ok) return fromFault(read.fault, response.status, started);
+      if (read.content === "" && read.finishReason === null) {
+        return fromFault({ reason: "server_error", message: "the stream ended without a reply", retryable: true }, response.status, started);
+      }
+      const promptTokens = read.usage?.prompt_tokens ?? 0;
+      const completionTokens = read.usage?.completion_tokens ?? 0;
+      const usage = { promptTokens, completionTokens, totalTokens: read.usage?.total_tokens ?? promptTokens + completionTokens };
+      const durationMs = Math.round(now() - started);
+      return { ok: true, result: { ok: true, content: read.content, model: request.model, finishReason: read.finishReason, usage, durationMs } };
     } catch (err) {
-      if (why) return failure(why, null, started);
-      return classify(Sdk, err, request.model, started);
+      if (why) return stopped(why, started);
+      return classify(Sdk, err, started);
     } finally {
       clearTimeout(overall);
       clearTimeout(stall);
@@ -154,35 +170,48 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     }
   }
 
-  function failure(reason: ModelFailureReason, status: number | null, started: number, message?: string): ModelFailure {
-    const text =
-      message ??
-      {
-        timeout: `no complete reply within ${options.timeoutMs} ms (MODEL_TIMEOUT_MS)`,
-        stalled: `the reply stream was silent for ${stallMs} ms`,
-        aborted: "the call was interrupted",
-      }[reason as "timeout" | "stalled" | "aborted"] ??
-      reason;
-    return { ok: false, reason, message: text, status, durationMs: Math.round(now() - started) };
+  /** Our own timers or signal ended the call: never retried (a timeout is the attempt failing). */
+  function stopped(reason: "timeout" | "stalled" | "aborted", started: number): Called {
+    return { ok: false, failure: stoppedFailure(reason, started), retryable: false };
   }
 
-  function classify(Sdk: Sdk, err: unknown, model: string, started: number): ModelResult {
-    if (err instanceof Sdk.APIConnectionTimeoutError) return failure("timeout", null, started);
-    if (err instanceof Sdk.APIUserAbortError) return failure("aborted", null, started);
+  function stoppedFailure(reason: "timeout" | "stalled" | "aborted", started: number): ModelFailure {
+    const message = {
+      timeout: `no complete reply within ${options.timeoutMs} ms (MODEL_TIMEOUT_MS)`,
+      stalled: `the reply stream was silent for ${stallMs} ms`,
+      aborted: "the call was interrupted",
+    }[reason];
+    return { ok: false, reason, message, status: null, durationMs: Math.round(now() - started) };
+  }
+
+  function fromFault(fault: Fault, status: number | null, started: number, retryAfterMs?: number): Called {
+    const failure: ModelFailure = {
+      ok: false,
+      reason: fault.reason,
+      message: fault.message,
+      status,
+      durationMs: Math.round(now() - started),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(fault.ollamaModel ? { ollamaModel: fault.ollamaModel } : {}),
+    };
+    return { ok: false, failure, retryable: fault.retryable };
+  }
+
+  function classify(Sdk: typeof OpenAI, err: unknown, started: number): Called {
+    if (err instanceof Sdk.APIConnectionTimeoutError) return stopped("timeout", started);
+    if (err instanceof Sdk.APIUserAbortError) return stopped("aborted", started);
     if (err instanceof Sdk.APIConnectionError) {
       const cause = (err.cause as { code?: string; message?: string } | undefined) ?? {};
-      return failure("unreachable", null, started, `cannot connect to ${options.baseURL} (${cause.code ?? cause.message ?? err.message})`);
+      const message = `cannot connect to ${options.baseURL} (${cause.code ?? cause.message ?? err.message})`;
+      return fromFault({ reason: "unreachable", message, retryable: true }, null, started);
     }
-    if (err instanceof Sdk.APIError) {
-      const status = err.status ?? null;
-      const message = apiMessage(err);
-      if (status === 401 || status === 403) return failure("auth", status, started, message);
-      if (isUnknownModel(status, message)) return failure("unknown_model", status, started, `model "${model}" is not served: ${message}`);
-      const result = failure("server_error", status, started, message);
-      const retryAfterMs = status === 429 ? parseRetryAfter(err.headers, message) : undefined;
-      return retryAfterMs === undefined ? result : { ...result, retryAfterMs };
+    if (err instanceof Sdk.APIError && typeof err.status === "number") {
+      const body = (err.headers && bodies.get(err.headers)) ?? JSON.stringify({ error: err.error ?? { message: err.message } });
+      const fault = classifyHttpAnswer({ status: err.status, contentType: err.headers?.get("content-type") ?? "", body });
+      const retryAfterMs = err.status === 429 ? parseRetryAfter(err.headers, fault.message) : undefined;
+      return fromFault(fault, err.status, started, retryAfterMs);
     }
-    return failure("server_error", null, started, err instanceof Error ? err.message : String(err));
+    return fromFault({ reason: "server_error", message: err instanceof Error ? err.message : String(err), retryable: true }, null, started);
   }
 
   let reached: Promise<Reachability> | null = null;
@@ -191,7 +220,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   return {
     reachable(reach) {
       const mine = (reached ??= probeServer(
-        { baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: options.maxRetries, timeoutMs: probeTimeoutMs, backoff, sleep, now },
+        { baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: options.maxRetries, timeoutMs: probeTimeoutMs, backoff: (n) => backoff(n, random), sleep, now },
         reach,
       ));
       // Only a success is kept: a later task (or a retry by the user's script) asks again.
@@ -206,69 +235,25 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     },
     async complete(request) {
       const started = now();
-      let transientRetries = 0;
-      let rateLimitWaits = 0;
+      const state: RetryState = { transient: 0, rateLimitWaits: 0, rateLimitWaitedMs: 0 };
       for (let retry = 1; ; retry++) {
-        const result = await once(request, started);
-        if (result.ok || request.signal?.aborted) return result;
-        const wait = retryDelay(result, transientRetries, rateLimitWaits);
-        if (wait === null) return result;
-        if (result.status === 429) rateLimitWaits++;
-        else transientRetries++;
-        request.onRetry?.({ retry, waitMs: wait, status: result.status, reason: result.message });
-        await sleep(wait, request.signal).catch(() => {});
-        if (request.signal?.aborted) return failure("aborted", null, started);
+        const called = await once(request, started);
+        if (called.ok) return called.result;
+        const outcome = called.failure;
+        if (request.signal?.aborted) return outcome;
+        const plan = planRetry({ status: outcome.status, retryable: called.retryable, retryAfterMs: outcome.retryAfterMs }, state, policy);
+        if (!plan.retry) return plan.note ? { ...outcome, message: `${outcome.message} (${plan.note})` } : outcome;
+        if (plan.kind === "rate_limit") {
+          state.rateLimitWaits++;
+          state.rateLimitWaitedMs += plan.waitMs;
+        } else state.transient++;
+        const reason = plan.note ? `${outcome.message} (${plan.note})` : outcome.message;
+        request.onRetry?.({ retry, waitMs: plan.waitMs, status: outcome.status, reason });
+        await sleep(plan.waitMs, request.signal).catch(() => {});
+        if (request.signal?.aborted) return stoppedFailure("aborted", started);
       }
     },
   };
-
-  function retryDelay(result: ModelFailure, transient: number, waits: number): number | null {
-    if (result.status === 429) {
-      if (waits >= maxRateLimitWaits) return null;
-      return result.retryAfterMs ?? backoff(waits);
-    }
-    const retryable =
-      result.reason === "unreachable" ||
-      (result.reason === "server_error" && (result.status === null || result.status === 408 || result.status >= 500));
-    if (!retryable || transient >= options.maxRetries) return null;
-    return backoff(transient);
-  }
-
-  function backoff(n: number): number {
-    // Exponential with full jitter in the upper half: spreads a burst of retries from many tasks.
-    const base = Math.min(8_000, 500 * 2 ** n);
-    return Math.round(base / 2 + random() * (base / 2));
-  }
-}
-
-function apiMessage(err: InstanceType<typeof OpenAI.APIError>): string {
-  const body = err.error as { message?: unknown } | undefined;
-  return typeof body?.message === "string" ? body.message : err.message;
-}
-
-/**
- * LiteLLM says how long to wait in the message ("Try again in 5 seconds") and not always in a
- * header, so both are read; the header wins when both are there.
- */
-export function parseRetryAfter(headers: Headers | undefined, message: string): number | undefined {
-  const ms = Number(headers?.get("retry-after-ms"));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const header = headers?.get("retry-after");
-  if (header) {
-    const secs = Number(header);
-    if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
-    const date = Date.parse(header);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
-  }
-  const match = /try again in (\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?)?/i.exec(message);
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  return /^m/i.test(match[2] ?? "") ? value : value * 1000;
-}
-
-function isUnknownModel(status: number | null, message: string): boolean {
-  if (status !== 400 && status !== 404) return false;
-  return /invalid model name|model .*not found|no such model|model_not_found|does not exist/i.test(message);
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -4,6 +4,7 @@
 import type { TokenTotals } from "../core/events.ts";
 import { EXIT, type StopSignal } from "../core/errors.ts";
 import type { Tier } from "../core/types.ts";
+import type { UnavailableReason } from "../executor/model-faults.ts";
 import type { TaskCommit } from "../git/types.ts";
 
 export type TokensByTier = Record<Tier, TokenTotals>;
@@ -17,7 +18,7 @@ export interface TaskSummary {
   tokensByTier: TokensByTier;
 }
 
-export type UnavailableReason = "unreachable" | "auth" | "unknown_model";
+export type { UnavailableReason } from "../executor/model-faults.ts";
 
 export type TaskOutcome =
   | ({
@@ -40,7 +41,15 @@ export type TaskOutcome =
       /** The files --keep-failed left as the last attempt wrote them; [] when all were restored. */
       keptFiles: string[];
     } & TaskSummary)
-  | ({ status: "unavailable"; reason: UnavailableReason; message: string; model: string } & TaskSummary)
+  | ({
+      status: "unavailable";
+      reason: UnavailableReason;
+      message: string;
+      /** The tier's model name as sent to the server. */
+      model: string;
+      /** model_not_pulled: the Ollama model behind it. */
+      ollamaModel?: string;
+    } & TaskSummary)
   | ({ status: "too_large"; message: string } & TaskSummary)
   /** A file of the task could not be written (or put back); the message names it and the fix. */
   | ({ status: "workspace_error"; file: string; message: string } & TaskSummary)

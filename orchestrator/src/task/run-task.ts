@@ -11,6 +11,7 @@ import { createLocalGate } from "../concurrency/workspace-gate.ts";
 import type { AttemptOutcome, ExecutorDeps } from "../executor/attempt.ts";
 import type { TaskCommitter } from "../git/types.ts";
 import { executeAttempt } from "../executor/attempt.ts";
+import { isUnavailable } from "../executor/model-faults.ts";
 import type { PreviousAttempt } from "../executor/prompt.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { CommandRunner } from "../verify/process.ts";
@@ -55,6 +56,9 @@ export interface RunTaskOptions {
     onPhase?: OnPhase;
   };
 }
+
+/** What the model is told after a reply that ran out of tokens. */
+const CUT_OFF_ADVICE = "Answer with less this time: a unified diff of only the lines that change, without explanations or unchanged code";
 
 /** Reasons a reply was refused for its shape: the retry should ask for another format. */
 const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hunk_ambiguous", "elision"]);
@@ -230,13 +234,16 @@ class TaskRun {
 
   private async modelFailed(attempt: number, tier: Tier, outcome: Extract<AttemptOutcome, { kind: "model_failed" }>): Promise<Step> {
     const f = outcome.failure;
+    if (outcome.usage) this.tally.addUsage(tier, outcome.usage);
     if (f.reason === "aborted") return { end: await this.interrupted({ attempt, tier }) };
-    if (f.reason === "unreachable" || f.reason === "auth" || f.reason === "unknown_model") {
+    if (isUnavailable(f.reason)) {
       emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [f.message], reason: `model_${f.reason}`, ...NOTHING_KEPT });
-      return { end: { status: "unavailable", reason: f.reason, message: f.message, model: outcome.model, ...this.tally.summary(this.tier) } };
+      const end: TaskOutcome = { status: "unavailable", reason: f.reason, message: f.message, model: outcome.model, ...this.tally.summary(this.tier) };
+      return { end: f.ollamaModel ? { ...end, ollamaModel: f.ollamaModel } : end };
     }
-    // A timeout, a stall or a server error after its retries is the model failing this attempt.
-    const errors = [`model call failed (${f.reason}): ${f.message}`];
+    // A timeout, a stall, a broken stream, a cut-off reply or a server error after its retries
+    // is the model failing this attempt.
+    const errors = [f.reason === "cut_off" ? `reply cut off: ${f.message}. ${CUT_OFF_ADVICE}` : `model call failed (${f.reason}): ${f.message}`];
     return { record: { attempt, tier, outcome: "model_failed", diff: null, errors }, previous: { diff: null, errors, formatRefused: false } };
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { parseEnv } from "../../src/core/env.ts";
 import { EXIT, FatalError } from "../../src/core/errors.ts";
 import { exitCodeFor } from "../../src/cli/exit.ts";
-import type { TaskOutcome } from "../../src/task/outcomes.ts";
+import type { TaskOutcome, UnavailableReason } from "../../src/task/outcomes.ts";
 
 const env = parseEnv({ LITELLM_URL: "http://proxy.test:4000/v1" });
 const summary = {
@@ -17,7 +17,14 @@ const complete: TaskOutcome = { status: "complete", files: ["a.ts"], diff: "d", 
 const skipped: TaskOutcome = { status: "skipped", commit: { sha: "a".repeat(40), branch: "main" }, earlierRunId: "r0", verified: true, ...summary };
 const aborted: TaskOutcome = { status: "aborted", lastErrors: ["e"], reason: "attempts exhausted", diff: null, keptFiles: [], ...summary };
 const tooLarge: TaskOutcome = { status: "too_large", message: "the prompt is too big", ...summary };
-const unavailable = (reason: "unreachable" | "auth" | "unknown_model"): TaskOutcome => ({ status: "unavailable", reason, message: "m", model: "fast-coder", ...summary });
+const unavailable = (reason: UnavailableReason, ollamaModel?: string): TaskOutcome => ({
+  status: "unavailable",
+  reason,
+  message: "m",
+  model: "fast-coder",
+  ...(ollamaModel ? { ollamaModel } : {}),
+  ...summary,
+});
 const interrupted: TaskOutcome = { status: "interrupted", ...summary };
 
 function thrown(fn: () => unknown): FatalError {
@@ -56,6 +63,23 @@ describe("exitCodeFor", () => {
     expect(thrown(() => exitCodeFor([unavailable("auth")], env, null)).message).toContain("LITELLM_API_KEY");
     expect(thrown(() => exitCodeFor([unavailable("unknown_model")], env, null)).message).toContain('"fast-coder"');
   });
+
+  // Each cause, with the words and the fix a user needs (the proxy's own message is "m" here).
+  const causes: Array<[UnavailableReason, string | undefined, string[]]> = [
+    ["unreachable", undefined, ["cannot reach the model server at http://proxy.test:4000/v1", "docker compose up -d", "litellm/run.sh"]],
+    ["auth", undefined, ["(key refused)", "LITELLM_API_KEY", "master key", "No connected db."]],
+    ["unknown_model", undefined, ['does not serve the model "fast-coder"', "litellm/config.yaml"]],
+    ["ollama_unreachable", undefined, ["the proxy at http://proxy.test:4000/v1 is up but cannot reach Ollama at its OLLAMA_API_BASE", "ollama serve", "OLLAMA_HOST=0.0.0.0:11434", "network_mode: host"]],
+    ["model_not_pulled", "qwen2.5-coder:7b-instruct", ['does not have the model "qwen2.5-coder:7b-instruct"', "`ollama pull qwen2.5-coder:7b-instruct`"]],
+    ["protocol", undefined, ["does not speak the OpenAI protocol: m", "ending in /v1"]],
+  ];
+  for (const [reason, ollamaModel, words] of causes) {
+    test(`exit 3 for ${reason} names its cause and fix`, () => {
+      const err = thrown(() => exitCodeFor([unavailable(reason, ollamaModel)], env, null));
+      expect(err.exitCode).toBe(EXIT.modelUnavailable);
+      for (const w of words) expect(err.message).toContain(w);
+    });
+  }
 
   test("an interrupted task wins over everything and names the signal", () => {
     const err = thrown(() => exitCodeFor([unavailable("auth"), interrupted, complete], env, "SIGINT"));

@@ -9,7 +9,7 @@ const task = JSON.stringify({ description: "create notes.txt", filesOwned: ["not
 const good = reply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n")));
 
 describe("exit 3 for a proxy that cannot serve us", () => {
-  test("401: the message is about LITELLM_API_KEY", async () => {
+  test("a key other than the master key (LiteLLM without a database: 400): the message is about LITELLM_API_KEY", async () => {
     await using server = await startModelServer({ apiKey: "the-real-key" });
     await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK });
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: task, env: { LITELLM_URL: server.url, LITELLM_API_KEY: "wrong" } });
@@ -111,10 +111,11 @@ describe("tokens", () => {
 
 describe("doctor", () => {
   test("passes against a healthy server and a good workspace, exit 0", async () => {
-    await using server = await startModelServer();
+    await using server = await startModelServer({ defaultReply: reply.text("OK") });
     await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true", lint: "true", build: "true" } });
-    const r = await runCli({ args: ["doctor", "--workspace", ws.dir], env: { LITELLM_URL: server.url } });
-    expect(r.stdout).toContain("all 8 checks passed");
+    // Nothing listens on port 9: a developer's own Ollama must not change the result.
+    const r = await runCli({ args: ["doctor", "--workspace", ws.dir], env: { LITELLM_URL: server.url, OLLAMA_API_BASE: "http://127.0.0.1:9" } });
+    expect(r.stdout).toContain("all 13 checks passed");
     expect(r.exitCode).toBe(0);
   });
 

@@ -39,11 +39,7 @@ describe("createModelClient", () => {
 
   test("a 429 with 'Try again in 1 seconds' waits that long and completes", async () => {
     await using server = await startModelServer();
-    server.enqueue(
-      "fast-coder",
-      reply.error(429, "No deployments available for selected model, Try again in 1 seconds. Passed model=fast-coder."),
-      reply.text("done"),
-    );
+    server.enqueue("fast-coder", reply.rateLimited(1), reply.text("done"));
     const retries: RetryInfo[] = [];
     const r = await client(server.url, { maxRetries: 0 }).complete({ model: "fast-coder", messages, onRetry: (i) => retries.push(i) });
     expect(r.ok).toBe(true);
@@ -69,10 +65,10 @@ describe("createModelClient", () => {
     expect(r.durationMs).toBeLessThan(5_000);
   });
 
-  test("401 is an auth failure and is not retried", async () => {
+  test("a wrong key (LiteLLM without a database answers 400 No connected db.) is an auth failure and is not retried", async () => {
     await using server = await startModelServer({ apiKey: "right" });
     const r = await client(server.url).complete({ model: "fast-coder", messages });
-    expect(r).toMatchObject({ ok: false, reason: "auth", status: 401 });
+    expect(r).toMatchObject({ ok: false, reason: "auth", status: 400, message: "No connected db." });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -101,6 +97,82 @@ describe("createModelClient", () => {
     await server.waitForRequests(1);
     controller.abort();
     expect(await pending).toMatchObject({ ok: false, reason: "aborted" });
+  });
+});
+
+describe("what the server sent, read right", () => {
+  test("a plain JSON completion to a streamed request is read as the whole reply", async () => {
+    await using server = await startModelServer();
+    server.enqueue("fast-coder", reply.text("the whole reply").usage(30, 4).asJson());
+    const r = await client(server.url).complete({ model: "fast-coder", messages });
+    expect(r).toMatchObject({ ok: true, content: "the whole reply", finishReason: "stop", usage: { promptTokens: 30, completionTokens: 4 } });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("an HTML page is not the OpenAI protocol: a 200 at once, a 502 after its retries, with what was received", async () => {
+    await using server = await startModelServer();
+    const page = "<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>";
+    server.enqueue("fast-coder", reply.raw(200, page, "text/html"));
+    const ok = await client(server.url).complete({ model: "fast-coder", messages });
+    expect(ok).toMatchObject({ ok: false, reason: "protocol", status: 200 });
+    if (!ok.ok) expect(ok.message).toContain("HTTP 200 text/html: <!doctype html><html><body><h1>Welcome to nginx!");
+    expect(server.requests).toHaveLength(1);
+    server.enqueue("fast-coder", ...Array(3).fill(reply.raw(502, "<html><h1>502 Bad Gateway</h1></html>", "text/html")));
+    const gateway = await client(server.url, { maxRetries: 2 }).complete({ model: "fast-coder", messages });
+    expect(gateway).toMatchObject({ ok: false, reason: "protocol", status: 502 });
+    if (!gateway.ok) expect(gateway.message).toContain("502 Bad Gateway");
+    expect(server.requests).toHaveLength(4);
+  });
+
+  test("a stream that breaks off half way is a stream_broken failure, not retried, not a reply", async () => {
+    await using server = await startModelServer();
+    server.enqueue("fast-coder", reply.text("--- a/x\n+++ b/x\n@@ half").chunkSize(5).breakAfter(2), reply.text("never asked for"));
+    const r = await client(server.url).complete({ model: "fast-coder", messages });
+    expect(r).toMatchObject({ ok: false, reason: "stream_broken" });
+    if (!r.ok) expect(r.message).toContain("broke off after 10 characters: litellm.ServiceUnavailableError");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("finish_reason is passed on: length at max_tokens, null when the stream never said", async () => {
+    await using server = await startModelServer();
+    server.enqueue("fast-coder", reply.text("cut").finishReason("length"), reply.text("unsure").finishReason(null));
+    expect(await client(server.url).complete({ model: "fast-coder", messages })).toMatchObject({ ok: true, content: "cut", finishReason: "length" });
+    expect(await client(server.url).complete({ model: "fast-coder", messages })).toMatchObject({ ok: true, content: "unsure", finishReason: null });
+  });
+
+  test("Ollama down behind the proxy: retried within the budget, then ollama_unreachable", async () => {
+    await using server = await startModelServer();
+    server.enqueue("fast-coder", reply.ollamaDown(), reply.ollamaDown(), reply.ollamaDown());
+    const retries: RetryInfo[] = [];
+    const r = await client(server.url).complete({ model: "fast-coder", messages, onRetry: (i) => retries.push(i) });
+    expect(r).toMatchObject({ ok: false, reason: "ollama_unreachable", status: 500 });
+    expect(retries.map((i) => i.status)).toEqual([500, 500]);
+  });
+
+  test("a model Ollama lacks is not retried and names the Ollama model", async () => {
+    await using server = await startModelServer();
+    server.enqueue("deep-coder", reply.modelNotPulled());
+    const r = await client(server.url).complete({ model: "deep-coder", messages });
+    expect(r).toMatchObject({ ok: false, reason: "model_not_pulled", ollamaModel: "qwen2.5-coder:14b-instruct" });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("Retry-After: 86400 is capped by the call's own timeout, and the retry says so", async () => {
+    await using server = await startModelServer();
+    const day = reply.error(429, "slow down", { headers: { "retry-after": "86400" } });
+    server.enqueue("fast-coder", day, day, day);
+    const waits: number[] = [];
+    const retries: RetryInfo[] = [];
+    const r = await client(server.url, { timeoutMs: 2_000, sleep: async (ms) => void waits.push(ms) }).complete({
+      model: "fast-coder",
+      messages,
+      onRetry: (i) => retries.push(i),
+    });
+    expect(waits).toEqual([2_000]);
+    expect(retries[0]!.reason).toContain("the server asked to wait 86400000 ms; waiting 2000 ms, the call's timeout (MODEL_TIMEOUT_MS)");
+    expect(r).toMatchObject({ ok: false, reason: "server_error", status: 429 });
+    if (!r.ok) expect(r.message).toContain("still rate-limited after waiting 2000 ms in all (MODEL_TIMEOUT_MS)");
+    expect(server.requests).toHaveLength(2);
   });
 });
 

@@ -26,7 +26,7 @@ test("three tasks on one workspace: queued for the one slot, then one verifying 
       await othersQueued;
       const file = files.find((f) => req.messages.at(-1)!.content.includes(f))!;
       const content = diffReply(unifiedDiff(file, null, `${file}\n`));
-      return { ok: true, content, model: req.model, usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 }, durationMs: 0 };
+      return { ok: true, content, model: req.model, usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 }, durationMs: 0, finishReason: "stop" };
     },
   };
 

@@ -286,15 +286,62 @@ describe("the model failing", () => {
     await using run = await runLoop({ task: cardTask, model });
     expect(run.outcome).toMatchObject({ status: "complete", attempts: 2 });
     expect(run.model.prompt(1)).toContain("model call failed (timeout)");
+    // The log says why the first call failed, between its start and the next one.
+    expect(names(run.events).filter((n) => n.startsWith("model_call"))).toEqual(["model_call_start", "model_call_failed", "model_call_start", "model_call_complete"]);
+    expect(theEvent(run.events, "model_call_failed")).toMatchObject({ tier: "fast", attempt: 1, reason: "timeout", status: null, message: "no complete reply within 300000 ms", tokens: 0 });
   });
 
-  for (const reason of ["unreachable", "auth", "unknown_model"] as const) {
+  test("a reply cut off at max_tokens between its two files lands neither; the model is told it was cut off", async () => {
+    const a = "export const a = 1\n";
+    const b = "export const b = 2\n";
+    // The reply ran out of tokens after the first file's diff: the second never came.
+    const cut = diffReply(unifiedDiff("a.ts", a, "export const a = 10\n")).replace(/```\n\nThis keeps[\s\S]*$/, "");
+    const whole = diffReply(unifiedDiff("a.ts", a, "export const a = 10\n"), unifiedDiff("b.ts", b, "export const b = 20\n"));
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", memoryReply.cutOff(cut, { prompt: 400, completion: 4096 }), memoryReply.text(whole, { prompt: 500, completion: 80 }));
+    const seen: Array<string | null> = [];
+    await using run = await runLoop({
+      task: { description: "bump a and b", filesOwned: ["a.ts", "b.ts"] },
+      files: { "a.ts": a, "b.ts": b },
+      scripts: {
+        typecheck: async (ctx) => {
+          seen.push(await ctx.read("a.ts"));
+          return { exitCode: 0 };
+        },
+      },
+      model,
+    });
+    expect(run.outcome).toMatchObject({ status: "complete", attempts: 2 });
+    // Baseline and the second attempt only: the cut-off reply never reached the files.
+    expect(seen).toEqual([a, "export const a = 10\n"]);
+    expect(eventsNamed(run.events, "patch_applied")).toHaveLength(1);
+    expect(eventsNamed(run.events, "patch_rejected")).toHaveLength(0);
+    expect(theEvent(run.events, "model_call_failed")).toMatchObject({ reason: "cut_off", tokens: 4496 });
+    expect(theEvent(run.events, "model_call_failed").message).toContain("cut off at max_tokens (4096 tokens)");
+    expect(run.model.prompt(1)).toContain("reply cut off: the reply was cut off at max_tokens (4096 tokens)");
+    expect(run.model.prompt(1)).toContain("Answer with less this time");
+    // The cut-off call's tokens were spent, and count.
+    expect(theEvent(run.events, "task_complete").tokens).toEqual({ prompt: 900, completion: 4176, total: 5076 });
+  });
+
+  test("a reply whose stream ended without a finish_reason is not applied either", async () => {
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", { kind: "text", content: diffReply(unifiedDiff(CARD, null, CARD_TSX)), finishReason: null });
+    await using run = await runLoop({ task: cardTask, model, limits: { maxTotalAttempts: 1 } });
+    expect(run.outcome).toMatchObject({ status: "aborted" });
+    expect(theEvent(run.events, "model_call_failed")).toMatchObject({ reason: "cut_off" });
+    expect(eventsNamed(run.events, "patch_applied")).toHaveLength(0);
+    expect(await run.ws.read(CARD)).toBeNull();
+  });
+
+  for (const reason of ["unreachable", "auth", "unknown_model", "ollama_unreachable", "model_not_pulled", "protocol"] as const) {
     test(`${reason} ends the task as unavailable at once, files untouched`, async () => {
       const model = createMemoryModel();
       model.enqueue("fast-coder", memoryReply.fail(reason, `the ${reason} message`));
       await using run = await runLoop({ task: cardTask, model });
       expect(run.outcome).toMatchObject({ status: "unavailable", reason, message: `the ${reason} message`, model: "fast-coder" });
       expect(theEvent(run.events, "task_abort")).toMatchObject({ reason: `model_${reason}`, lastErrors: [`the ${reason} message`] });
+      expect(theEvent(run.events, "model_call_failed")).toMatchObject({ reason, message: `the ${reason} message` });
       expect(run.model.requests).toHaveLength(1);
       expect(await run.ws.read(CARD)).toBeNull();
     });

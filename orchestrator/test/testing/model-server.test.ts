@@ -41,7 +41,8 @@ describe("model-server: chat completions", () => {
       messages: [{ role: "user", content: "hi" }],
     });
     expect(res.object).toBe("chat.completion");
-    expect(res.model).toBe("fast-coder");
+    // As LiteLLM names it: the provider and the Ollama model behind fast-coder (litellm/config.yaml).
+    expect(res.model).toBe("ollama_chat/qwen2.5-coder:7b-instruct");
     expect(res.choices[0]!.message.content).toBe("hello world");
     expect(res.choices[0]!.message.role).toBe("assistant");
     expect(res.choices[0]!.finish_reason).toBe("stop");
@@ -95,12 +96,12 @@ describe("model-server: chat completions", () => {
     expect(text).toBe(content);
     expect(contentChunks).toBe(Math.ceil(content.length / 7));
     expect(finish).toBe("stop");
-    expect(usage).toEqual({ prompt_tokens: 40, completion_tokens: 14, total_tokens: 54 });
+    expect(usage).toEqual({ prompt_tokens: 40, completion_tokens: 14, total_tokens: 54, completion_tokens_details: { reasoning_tokens: 0 } });
     expect(server.requests[0]!.stream).toBe(true);
     await server.waitFor(() => server.inFlight() === 0);
   });
 
-  test("streaming wire format (raw fetch): role chunk, deltas, finish, no usage unless asked, [DONE]", async () => {
+  test("streaming wire format (raw fetch), as LiteLLM writes it: role in the first delta, finish in its own event, no usage unless asked, [DONE]", async () => {
     await using server = await startModelServer();
     server.enqueue("*", reply.text("abcdefghij").chunkSize(4));
     const res = await fetch(`${server.url}/chat/completions`, {
@@ -109,15 +110,42 @@ describe("model-server: chat completions", () => {
       body: JSON.stringify({ model: "reviewer", stream: true, messages: [{ role: "user", content: "x" }] }),
     });
     expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toStartWith("text/event-stream");
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(res.headers.get("x-litellm-version")).toBe("1.80.11");
     const data = sseData(await res.text());
     expect(data.at(-1)).toBe("[DONE]");
     const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
-    expect(chunks[0].choices[0].delta.role).toBe("assistant");
-    expect(chunks.slice(1, 4).map((c) => c.choices[0].delta.content)).toEqual(["abcd", "efgh", "ij"]);
-    expect(chunks[4].choices[0].finish_reason).toBe("stop");
-    expect(chunks).toHaveLength(5); // no usage chunk without stream_options.include_usage
-    expect(chunks.every((c) => c.usage === undefined)).toBe(true);
+    expect(chunks[0].choices[0].delta).toEqual({ content: "abcd", role: "assistant" });
+    expect(chunks.slice(0, 3).map((c) => c.choices[0].delta.content)).toEqual(["abcd", "efgh", "ij"]);
+    expect(chunks[3].choices[0]).toEqual({ finish_reason: "stop", index: 0, delta: {} });
+    expect(chunks).toHaveLength(4); // no usage chunk without stream_options.include_usage
+    expect(chunks.every((c) => c.usage === undefined && c.model === "qwen2.5:7b-instruct")).toBe(true);
+  });
+
+  test("a reply can be cut off (finish_reason length), end without a finish_reason, break off, or come as plain JSON", async () => {
+    await using server = await startModelServer();
+    const post = async () => {
+      const res = await fetch(`${server.url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "fast-coder", stream: true, messages: [{ role: "user", content: "x" }] }),
+      });
+      return { type: res.headers.get("content-type"), text: await res.text() };
+    };
+    server.enqueue("fast-coder", reply.text("abcdefgh").chunkSize(4).finishReason("length"));
+    expect((await post()).text).toContain('"finish_reason":"length"');
+    server.enqueue("fast-coder", reply.text("abcdefgh").chunkSize(4).finishReason(null));
+    const none = await post();
+    expect(none.text).not.toContain("finish_reason");
+    expect(none.text).toEndWith("data: [DONE]\n\n");
+    server.enqueue("fast-coder", reply.text("abcdefgh").chunkSize(4).breakAfter(1));
+    const broken = sseData((await post()).text);
+    expect(broken).toHaveLength(2);
+    expect(JSON.parse(broken[1]!).error).toMatchObject({ code: "503", message: expect.stringContaining("peer closed connection") });
+    server.enqueue("fast-coder", reply.text("whole").asJson());
+    const whole = await post();
+    expect(whole.type).toBe("application/json");
+    expect(JSON.parse(whole.text).choices[0].message.content).toBe("whole");
   });
 
   test("also serves /chat/completions without the /v1 prefix", async () => {
@@ -171,30 +199,42 @@ describe("model-server: scripting", () => {
 });
 
 describe("model-server: errors", () => {
-  test("429 surfaces as RateLimitError with status, message, code and retry-after header", async () => {
+  test("a 429 with a retry-after header surfaces as RateLimitError with status, message, code and header", async () => {
     await using server = await startModelServer();
-    server.enqueue(
-      "fast-coder",
-      reply.error(429, "No deployments available for selected model, Try again in 1 seconds", {
-        headers: { "retry-after": "1" },
-      }),
-    );
+    server.enqueue("fast-coder", reply.error(429, "slow down", { headers: { "retry-after": "1" } }));
     const err = await caught(
       client(server.url).chat.completions.create({ model: "fast-coder", messages: [{ role: "user", content: "q" }] }),
     );
     expect(err).toBeInstanceOf(RateLimitError);
     const e = err as RateLimitError;
     expect(e.status).toBe(429);
-    expect(e.message).toBe("429 No deployments available for selected model, Try again in 1 seconds");
+    expect(e.message).toBe("429 slow down");
     expect(e.code).toBe("429");
     expect(e.type).toBe("rate_limit_error");
     expect(e.headers?.get("retry-after")).toBe("1");
-    expect(e.error).toEqual({
-      message: "No deployments available for selected model, Try again in 1 seconds",
-      type: "rate_limit_error",
-      param: null,
-      code: "429",
-    });
+  });
+
+  test("rateLimited() is LiteLLM's cooldown 429: the seconds are in the message only, no retry-after header", async () => {
+    await using server = await startModelServer();
+    server.enqueue("deep-coder", reply.rateLimited(7));
+    const err = (await caught(
+      client(server.url).chat.completions.create({ model: "deep-coder", messages: [{ role: "user", content: "q" }] }),
+    )) as RateLimitError;
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(err.message).toStartWith("429 No deployments available for selected model, Try again in 7 seconds. Passed model=deep-coder.");
+    expect(err.headers?.get("retry-after")).toBeNull();
+    expect(err.headers?.get("retry-after-ms")).toBeNull();
+  });
+
+  test("the proxy's faults: Ollama down, a model not pulled, a crashed runner (all 500 APIConnectionError)", async () => {
+    await using server = await startModelServer();
+    server.enqueue("reviewer", reply.ollamaDown(), reply.modelNotPulled(), reply.runnerCrashed());
+    const ask = () => caught(client(server.url).chat.completions.create({ model: "reviewer", messages: [{ role: "user", content: "q" }] })) as Promise<APIError>;
+    const down = await ask();
+    expect(down.status).toBe(500);
+    expect(down.message).toContain("litellm.APIConnectionError: Ollama_chatException - All connection attempts failed. Received Model Group=reviewer");
+    expect((await ask()).message).toContain(`{"error":"model 'qwen2.5:7b-instruct' not found"}`);
+    expect((await ask()).message).toContain("llama runner process has terminated");
   });
 
   test("error body and content-type on the wire", async () => {
@@ -212,34 +252,22 @@ describe("model-server: errors", () => {
     });
   });
 
-  test("the SDK honours retry-after when retries are enabled", async () => {
-    await using server = await startModelServer();
-    server.enqueue("fast-coder", reply.rateLimited(0.2, "fast-coder"), reply.text("after retry"));
-    const res = await client(server.url, { maxRetries: 1 }).chat.completions.create({
-      model: "fast-coder",
-      messages: [{ role: "user", content: "q" }],
-    });
-    expect(res.choices[0]!.message.content).toBe("after retry");
-    expect(server.requests).toHaveLength(2);
-    expect(server.requests[1]!.receivedAt - server.requests[0]!.receivedAt).toBeGreaterThanOrEqual(190);
-    expect(server.requests[1]!.headers["x-stainless-retry-count"]).toBe("1");
-  });
-
-  test("apiKey: missing/wrong bearer token -> 401 AuthenticationError, right token works", async () => {
+  test("apiKey, as LiteLLM without a database: no key 401, a wrong key 400 no_db_connection, the master key works", async () => {
     await using server = await startModelServer({ apiKey: "sk-secret" });
     server.enqueue("fast-coder", reply.text("ok"));
-    const err = await caught(
+    const wrong = await caught(
       client(server.url).chat.completions.create({ model: "fast-coder", messages: [{ role: "user", content: "q" }] }),
     );
-    expect(err).toBeInstanceOf(AuthenticationError);
-    expect((err as APIError).status).toBe(401);
-    expect((err as APIError).message).toContain("Authentication Error, Invalid proxy server token passed");
-    const models = await caught(client(server.url).models.list());
-    expect(models).toBeInstanceOf(AuthenticationError);
+    expect(wrong).toBeInstanceOf(BadRequestError);
+    expect((wrong as APIError).status).toBe(400);
+    expect((wrong as APIError).type).toBe("no_db_connection");
+    expect((wrong as APIError).message).toBe("400 No connected db.");
+    expect(await caught(client(server.url).models.list())).toBeInstanceOf(BadRequestError);
 
     const raw = await fetch(`${server.url}/chat/completions`, { method: "POST", body: "{}" });
     expect(raw.status).toBe(401);
     expect(raw.headers.get("content-type")).toBe("application/json");
+    expect(await raw.json()).toMatchObject({ error: { message: "Authentication Error, No api key passed in.", type: "auth_error" } });
 
     const ok = await client(server.url, { apiKey: "sk-secret" }).chat.completions.create({
       model: "fast-coder",
@@ -256,9 +284,8 @@ describe("model-server: errors", () => {
     expect(err).toBeInstanceOf(BadRequestError);
     const e = err as BadRequestError;
     expect(e.status).toBe(400);
-    expect(e.param).toBe("model");
     expect(e.message).toBe(
-      "400 Invalid model name passed in model=gpt-9. Call `/v1/models` to view available models for your key.",
+      "400 {'error': '/chat/completions: Invalid model name passed in model=gpt-9. Call `/v1/models` to view available models for your key.'}",
     );
   });
 
@@ -357,12 +384,12 @@ describe("model-server: timing and concurrency", () => {
     const reader = res.body!.getReader();
     const dec = new TextDecoder();
     let buf = "";
-    while (sseData(buf).length < 3) {
+    while (sseData(buf).length < 2) {
       const { value, done } = await reader.read();
       expect(done).toBe(false);
       buf += dec.decode(value);
     }
-    expect(sseData(buf)).toHaveLength(3); // role chunk + 2 content chunks, no more
+    expect(sseData(buf)).toHaveLength(2); // 2 content chunks (the first carries the role), no more
     expect(server.inFlight("fast-coder")).toBe(1);
 
     // The next read must not complete: abort it from the client side.

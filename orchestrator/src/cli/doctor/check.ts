@@ -1,12 +1,20 @@
 // What doctor is asked, what one check reports, and the failures every check shares:
 // skipped and crashed.
+import type { ModelClient } from "../../executor/model-client.ts";
+import type { Tier } from "../../core/types.ts";
 import type { Redact } from "./probe.ts";
 
 export interface DoctorOptions {
   litellmUrl: string;
   apiKey: string;
-  /** The model names expected in /v1/models. */
-  models: string[];
+  /** Each tier's model name, as resolved (SMOL_MODEL_*, tiers.*.model, defaults): expected in /v1/models and called once each. */
+  tierModels: Record<Tier, string>;
+  /** The config file in use (null: defaults), or why it cannot be used. */
+  config: { source: string | null } | { error: string };
+  /** verify.scripts of the resolved config: what the workspace must define. */
+  verifyScripts: readonly string[];
+  /** Where Ollama itself may answer: OLLAMA_API_BASE, else http://localhost:11434. */
+  ollamaUrl: string;
   workspace?: string;
   /** Must be writable: created if missing, then a probe file is written and deleted. */
   stateDir: string;
@@ -17,10 +25,15 @@ export interface DoctorOptions {
   which?: (cmd: string) => string | null;
   /** Per HTTP probe; default 5000. */
   timeoutMs?: number;
+  /** For the one-token call per tier; default a real model client without retries. */
+  client?: ModelClient;
+  /** Bound on each one-token call (a cold model loads first); default 300000. */
+  callTimeoutMs?: number;
 }
 
 /** What each check is given: the options with their defaults filled in, and the key redactor. */
-export type DoctorContext = DoctorOptions & Required<Pick<DoctorOptions, "fetch" | "which" | "timeoutMs">> & { redact: Redact };
+export type DoctorContext = DoctorOptions &
+  Required<Pick<DoctorOptions, "fetch" | "which" | "timeoutMs" | "client" | "callTimeoutMs">> & { redact: Redact };
 
 export interface DoctorCheck {
   name: string;
@@ -31,9 +44,14 @@ export interface DoctorCheck {
 }
 
 export const CHECK_NAMES = {
+  config: "config",
   reachable: "litellm reachable",
   apiKey: "api key",
   models: "models listed",
+  fast: "model fast",
+  deep: "model deep",
+  reviewer: "model reviewer",
+  ollama: "ollama models",
   patch: "patch",
   git: "git",
   workspace: "workspace",

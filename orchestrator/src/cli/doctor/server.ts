@@ -9,7 +9,7 @@ type ProbeResponse = Extract<Probe, { kind: "response" }>;
 
 const OLLAMA_PORT = "11434";
 const PROXY_URL = ENV_DEFAULTS.LITELLM_URL;
-const START_PROXY = "`docker compose up -d` from the repo root (without Docker: `bash litellm/run.sh`)";
+const START_PROXY = "`docker compose up -d` from the repo root (or without Docker `litellm/run.sh`)";
 const READ_LOGS = `Read the proxy's logs with \`docker compose logs\` from the repo root, then restart it with ${START_PROXY}.`;
 
 function startProxy(ep: Endpoints): string {
@@ -58,7 +58,7 @@ export async function serverChecks(ctx: DoctorContext): Promise<DoctorCheck[]> {
     ok: true,
     detail: ollama ? "Ollama does not check keys (LITELLM_API_KEY unused)" : `accepted by ${modelsUrl} (key not shown)`,
   };
-  return [reachable, apiKey, modelsCheck(modelsUrl, models.body, ctx.models, ollama)];
+  return [reachable, apiKey, modelsCheck(modelsUrl, models.body, [...new Set(Object.values(ctx.tierModels))], ollama)];
 }
 
 function reachableCheck(ep: Endpoints, livenessUrl: string, live: ProbeResponse, ollama: boolean, redact: Redact): DoctorCheck {
@@ -99,13 +99,15 @@ function keyRefused(ep: Endpoints, modelsUrl: string, models: Probe, ctx: Doctor
       skipped(CHECK_NAMES.models, `${modelsUrl} did not answer`, name),
     ];
   }
-  if (models.status === 401 || models.status === 403) {
-    // The body is not echoed: LiteLLM quotes part of the rejected key in it.
+  // Without a database LiteLLM answers a key other than its master key with 400 "No connected db.".
+  if (models.status === 401 || models.status === 403 || (models.status === 400 && /no_db_connection|No connected db/.test(models.body))) {
+    // The body is not echoed: LiteLLM quotes part of the rejected key in some of them.
+    const why = models.status === 400 ? ' ("No connected db.": not the master key)' : "";
     const refused: DoctorCheck = {
       name,
       ok: false,
-      detail: `${modelsUrl} answered ${models.status}: the proxy rejected LITELLM_API_KEY`,
-      fix: "Set LITELLM_API_KEY to the proxy's master key (LITELLM_MASTER_KEY in compose.yaml); they must match exactly.",
+      detail: `${modelsUrl} answered ${models.status}: the proxy refused LITELLM_API_KEY${why}`,
+      fix: "Set LITELLM_API_KEY to the proxy's master key (LITELLM_MASTER_KEY in compose.yaml and for litellm/run.sh; dev-key by default); they must match exactly.",
     };
     return [refused, skipped(CHECK_NAMES.models, "the API key was rejected", name)];
   }

@@ -1,5 +1,5 @@
-// The workspace must be a directory whose package.json defines the default verify scripts,
-// since those are what check every edit.
+// The workspace must be a directory whose package.json defines the verify scripts (the config's
+// verify.scripts, typecheck, lint and build by default), since those are what check every edit.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_VERIFY_SCRIPTS } from "../../core/defaults.ts";
@@ -52,7 +52,7 @@ async function readPackageJson(workspace: string): Promise<{ dir: string; pkgPat
   }
 }
 
-export async function workspaceCheck(workspace: string): Promise<DoctorCheck> {
+export async function workspaceCheck(workspace: string, wanted: readonly string[] = DEFAULT_VERIFY_SCRIPTS): Promise<DoctorCheck> {
   const name = CHECK_NAMES.workspace;
   const read = await readPackageJson(workspace);
   if ("ok" in read) return read;
@@ -68,14 +68,15 @@ export async function workspaceCheck(workspace: string): Promise<DoctorCheck> {
       fix: `Repair the JSON in ${pkgPath} (\`bunx prettier --check ${pkgPath}\` shows where it breaks).`,
     };
   }
+  if (wanted.length === 0) return { name, ok: true, detail: `${dir}: no checks configured (verify.scripts: []), so every task runs unverified` };
   const scripts = (pkg as { scripts?: unknown } | null)?.scripts;
   const table = scripts !== null && typeof scripts === "object" ? (scripts as Record<string, unknown>) : {};
-  const defined = DEFAULT_VERIFY_SCRIPTS.filter((s) => {
+  const defined = wanted.filter((s) => {
     const command = table[s];
     return typeof command === "string" && command.trim().length > 0;
   });
-  const missing = DEFAULT_VERIFY_SCRIPTS.filter((s) => !defined.includes(s));
-  const summary = DEFAULT_VERIFY_SCRIPTS.map((s) => `${s} ${defined.includes(s) ? "yes" : "no"}`).join(", ");
+  const missing = wanted.filter((s) => !defined.includes(s));
+  const summary = wanted.map((s) => `${s} ${defined.includes(s) ? "yes" : "no"}`).join(", ");
   if (missing.length === 0) return { name, ok: true, detail: `${dir} (scripts: ${summary})` };
   return {
     name,

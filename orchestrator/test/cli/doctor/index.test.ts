@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import fs from "node:fs/promises";
 import { formatDoctor, runDoctor } from "../../../src/cli/doctor/index.ts";
-import { startModelServer } from "../../../testing/model-server.ts";
-import { ALL_NAMES, check, failing, KEY, options, removeTempDirs } from "../../../testing/doctor-fixture.ts";
+import { doctorServer, ALL_NAMES, check, failing, KEY, options, removeTempDirs } from "../../../testing/doctor-fixture.ts";
 
 afterEach(removeTempDirs);
 
 describe("runDoctor", () => {
   test("everything passes against a healthy server and a good workspace", async () => {
-    await using server = await startModelServer({ apiKey: KEY });
+    await using server = await doctorServer({ apiKey: KEY });
     const opts = await options(server);
     const result = await runDoctor(opts);
 
@@ -26,13 +25,14 @@ describe("runDoctor", () => {
     const out = formatDoctor(result);
     const lines = out.split("\n");
     expect(lines).toHaveLength(ALL_NAMES.length + 1);
-    expect(lines[0]).toMatch(/^ok {3}litellm reachable {2}http:\/\/127\.0\.0\.1:\d+/);
-    expect(lines.at(-1)).toBe("all 8 checks passed");
+    expect(lines[0]).toMatch(/^ok {3}config {13}no config file: the defaults \(models: fast fast-coder, deep deep-coder, reviewer reviewer; checks: typecheck, lint, build\)$/);
+    expect(lines[1]).toMatch(/^ok {3}litellm reachable {2}http:\/\/127\.0\.0\.1:\d+/);
+    expect(lines.at(-1)).toBe("all 13 checks passed");
     expect(out).not.toContain(KEY);
   });
 
   test("without a workspace the workspace check is left out; a trailing slash on the URL is fine", async () => {
-    await using server = await startModelServer();
+    await using server = await doctorServer();
     const result = await runDoctor(await options({ url: `${server.url}/` }, { workspace: undefined }));
     expect(result.checks.map((c) => c.name)).toEqual(ALL_NAMES.filter((n) => n !== "workspace"));
     expect(result.ok).toBe(true);

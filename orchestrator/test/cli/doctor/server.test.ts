@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { formatDoctor, runDoctor } from "../../../src/cli/doctor/index.ts";
-import { startModelServer } from "../../../testing/model-server.ts";
-import { check, closedUrl, expectFixes, failing, KEY, MODELS, options, removeTempDirs } from "../../../testing/doctor-fixture.ts";
+import { doctorServer, check, closedUrl, expectFixes, failing, KEY, MODELS, options, removeTempDirs } from "../../../testing/doctor-fixture.ts";
 
 afterEach(removeTempDirs);
 
@@ -10,7 +9,7 @@ describe("server checks", () => {
     const url = await closedUrl();
     const result = await runDoctor(await options({ url }));
     expect(result.ok).toBe(false);
-    expect(failing(result.checks)).toEqual(["litellm reachable", "api key", "models listed"]);
+    expect(failing(result.checks)).toEqual(["litellm reachable", "api key", "models listed", "model fast", "model deep", "model reviewer"]);
     const reach = check(result.checks, "litellm reachable");
     expect(reach.detail).toContain("connection refused");
     expect(reach.fix).toContain("docker compose up -d");
@@ -21,16 +20,16 @@ describe("server checks", () => {
   });
 
   test("unhealthy proxy: reachable fails, the key and models are still checked", async () => {
-    await using server = await startModelServer({ health: false });
+    await using server = await doctorServer({ health: false });
     const result = await runDoctor(await options(server));
-    expect(failing(result.checks)).toEqual(["litellm reachable"]);
+    expect(failing(result.checks)).toEqual(["litellm reachable", "model fast", "model deep", "model reviewer"]);
     expect(check(result.checks, "litellm reachable").detail).toContain("503");
     expect(check(result.checks, "litellm reachable").fix).toContain("docker compose logs");
     expectFixes(result.checks);
   });
 
   test("a probe that never answers is cut at timeoutMs", async () => {
-    await using server = await startModelServer();
+    await using server = await doctorServer();
     const hanging = ((input: string | URL | Request, init?: RequestInit) => {
       if (String(input).endsWith("/health/liveliness")) {
         return new Promise<Response>((_, reject) => {
@@ -47,12 +46,14 @@ describe("server checks", () => {
   });
 
   test("wrong key: api key fails with a LITELLM_API_KEY fix, and no key is printed", async () => {
-    await using server = await startModelServer({ apiKey: KEY });
+    await using server = await doctorServer({ apiKey: KEY });
     const wrong = "sk-doctor-WRONG-key-9876";
     const result = await runDoctor(await options(server, { apiKey: wrong }));
-    expect(failing(result.checks)).toEqual(["api key", "models listed"]);
+    expect(failing(result.checks)).toEqual(["api key", "models listed", "model fast", "model deep", "model reviewer"]);
     const key = check(result.checks, "api key");
-    expect(key.detail).toContain("401");
+    // LiteLLM without a database: a key other than the master key is 400 "No connected db.".
+    expect(key.detail).toContain("answered 400");
+    expect(key.detail).toContain("No connected db.");
     expect(key.fix).toContain("LITELLM_API_KEY");
     expect(key.fix).toContain("compose.yaml");
     expectFixes(result.checks);
@@ -63,9 +64,11 @@ describe("server checks", () => {
   });
 
   test("a model missing from /v1/models fails naming it and pointing at litellm/config.yaml", async () => {
-    await using server = await startModelServer({ models: ["fast-coder", "deep-coder"] });
+    await using server = await doctorServer({ models: ["fast-coder", "deep-coder"] });
     const result = await runDoctor(await options(server));
-    expect(failing(result.checks)).toEqual(["models listed"]);
+    // reviewer is missing: its one-token call fails too, with the same fix.
+    expect(failing(result.checks)).toEqual(["models listed", "model reviewer"]);
+    expect(check(result.checks, "model reviewer").fix).toContain("litellm/config.yaml");
     const models = check(result.checks, "models listed");
     expect(models.detail).toContain("missing reviewer");
     for (const part of ["reviewer", "litellm/config.yaml", "model_list"]) expect(models.fix).toContain(part);
@@ -73,7 +76,7 @@ describe("server checks", () => {
   });
 
   test("Ollama directly (no /health/liveliness, /v1/models works): passes with a note", async () => {
-    await using server = await startModelServer({ models: [...MODELS, "qwen2.5-coder:7b"] });
+    await using server = await doctorServer({ models: [...MODELS, "qwen2.5-coder:7b"] });
     const ollamaLike = ((input: string | URL | Request, init?: RequestInit) =>
       String(input).endsWith("/health/liveliness")
         ? Promise.resolve(new Response("404 page not found", { status: 404 }))
@@ -87,7 +90,7 @@ describe("server checks", () => {
 
   test("an invalid LITELLM_URL fails without throwing", async () => {
     const result = await runDoctor(await options({ url: "localhost:4000/v1" }));
-    expect(failing(result.checks)).toEqual(["litellm reachable", "api key", "models listed"]);
+    expect(failing(result.checks)).toEqual(["litellm reachable", "api key", "models listed", "model fast", "model deep", "model reviewer"]);
     expect(check(result.checks, "litellm reachable").fix).toContain("LITELLM_URL=http://localhost:4000/v1");
     expectFixes(result.checks);
   });

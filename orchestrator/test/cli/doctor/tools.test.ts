@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { runDoctor } from "../../../src/cli/doctor/index.ts";
-import { startModelServer } from "../../../testing/model-server.ts";
-import { check, failing, options, removeTempDirs } from "../../../testing/doctor-fixture.ts";
+import { doctorServer, check, failing, options, removeTempDirs } from "../../../testing/doctor-fixture.ts";
 
 afterEach(removeTempDirs);
 
 describe("tool checks", () => {
   test("patch missing: fails with an apt-get fix; git missing likewise", async () => {
-    await using server = await startModelServer();
+    await using server = await doctorServer();
     const noPatch = await runDoctor(
       await options(server, { which: (cmd) => (cmd === "patch" ? null : Bun.which(cmd)) }),
     );

@@ -2,14 +2,13 @@ import { afterEach, describe, expect, test } from "bun:test";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { runDoctor } from "../../../src/cli/doctor/index.ts";
-import { startModelServer } from "../../../testing/model-server.ts";
-import { check, expectFixes, failing, options, removeTempDirs, tmpDir, workspace } from "../../../testing/doctor-fixture.ts";
+import { doctorServer, check, expectFixes, failing, options, removeTempDirs, tmpDir, workspace } from "../../../testing/doctor-fixture.ts";
 
 afterEach(removeTempDirs);
 
 describe("workspace check", () => {
   test("workspace lacking scripts fails with the scripts block to add", async () => {
-    await using server = await startModelServer();
+    await using server = await doctorServer();
     const ws = await workspace({ typecheck: "tsc --noEmit", dev: "vite" });
     const result = await runDoctor(await options(server, { workspace: ws }));
     expect(failing(result.checks)).toEqual(["workspace"]);
@@ -23,7 +22,7 @@ describe("workspace check", () => {
   });
 
   test("workspace that is missing, a file, or has no package.json fails", async () => {
-    await using server = await startModelServer();
+    await using server = await doctorServer();
     const root = await tmpDir();
     const file = path.join(root, "file.txt");
     await fs.writeFile(file, "x");

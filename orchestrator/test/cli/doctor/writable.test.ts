@@ -2,14 +2,13 @@ import { afterEach, describe, expect, test } from "bun:test";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { runDoctor } from "../../../src/cli/doctor/index.ts";
-import { startModelServer } from "../../../testing/model-server.ts";
-import { check, expectFixes, failing, options, removeTempDirs, tmpDir } from "../../../testing/doctor-fixture.ts";
+import { doctorServer, check, expectFixes, failing, options, removeTempDirs, tmpDir } from "../../../testing/doctor-fixture.ts";
 
 afterEach(removeTempDirs);
 
 describe("writable dirs", () => {
   test("unwritable log dir (a path under a regular file) fails; state dir likewise", async () => {
-    await using server = await startModelServer();
+    await using server = await doctorServer();
     const root = await tmpDir();
     const file = path.join(root, "not-a-dir");
     await fs.writeFile(file, "x");
