@@ -57,8 +57,11 @@ describe("a signal while the edit is being verified", () => {
 
   test("a second signal, while the first still waits for a check that ignores SIGTERM: the files are put back at once, and the message says which", async () => {
     await using t = await setup(
-      // While the edit is in place, it says when it runs, outlives SIGTERM (and says so) until it is killed.
-      `grep -q 'a = 2' src/a.ts || exit 0; trap 'touch "$SMOL_TEST_SIGNS.termed"' TERM; touch "$SMOL_TEST_SIGNS.running"; while :; do sleep 0.1; done`,
+      // While the edit is in place, it outlives SIGTERM (and says so) until it is killed. It says it
+      // runs only after a few rounds of its loop: `bun run`, which runs it, forwards SIGTERM to it
+      // and waits for it, but only once it has set that up, a moment after starting it; a signal
+      // before that ends bun at once, and with it the check, before the test's second signal.
+      `grep -q 'a = 2' src/a.ts || exit 0; trap 'touch "$SMOL_TEST_SIGNS.termed"' TERM; i=0; while :; do sleep 0.1; i=$((i + 1)); [ "$i" = 5 ] && touch "$SMOL_TEST_SIGNS.running"; done`,
     );
     t.server.enqueue("fast-coder", edit());
     const signs = path.join(t.state, "check");
