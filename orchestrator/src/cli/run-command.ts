@@ -14,6 +14,7 @@ import { defaultStateDir } from "../concurrency/state-dir.ts";
 import { createLeaseGate } from "../concurrency/workspace-gate.ts";
 import { createWarmLimiter } from "../concurrency/warm.ts";
 import { createModelClient } from "../executor/model-client.ts";
+import { createTokenCounters } from "../executor/tokens/counter.ts";
 import { runBatch } from "../run/batch.ts";
 import { pruneLogs } from "../run/log-files.ts";
 import { appendStepSummary, writeResultFile } from "../run/results.ts";
@@ -81,6 +82,8 @@ async function runLoaded(args: CliArgs, env: Env, rawEnv: RawEnv, config: Resolv
         limiter: createWarmLimiter(createLeaseLimiter(store, config.limits.concurrency), { maxDeferMs: env.SMOL_WARM_DEFER_MS }),
         gate: createLeaseGate(gateStore, workspace),
         baselineCache: createBaselineCache(path.join(stateDir, "baselines")),
+        // Nothing is loaded here: Qwen's tokenizer waits for the first prompt.
+        tokens: createTokenCounters(),
         logger: telemetry.logger,
         signal: controller.signal,
         bunPath: process.execPath,

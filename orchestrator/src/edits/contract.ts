@@ -1,4 +1,5 @@
 // The shapes planEdit takes and returns, and the refusal any stage of it can end in.
+import type { LineRange } from "../core/types.ts";
 
 export type EditStrategy = "strict" | "tolerant" | "whole-file";
 
@@ -18,7 +19,8 @@ type RejectReason =
   | "hunk_not_found"
   | "hunk_ambiguous"
   | "elision"
-  | "no_change";
+  | "no_change"
+  | "not_shown";
 
 export type EditPlan =
   | {
@@ -35,6 +37,8 @@ export type EditPlan =
       reason: RejectReason;
       /** Written FOR THE MODEL: which file, which hunk, which lines, what to do instead. */
       detail: string;
+      /** not_shown: the lines of each file the edit changed without their having been shown. */
+      unseen?: Array<{ path: string; lines: LineRange[] }>;
     };
 
 /**
@@ -56,6 +60,12 @@ export interface PlanEditInput {
   maxLines: number;
   /** Injectable; the default runs the real `patch -p1` in a staging directory. */
   applyStrict?: StrictApplier;
+  /**
+   * For files the model was shown only in part: the lines it was shown (of `current`). An edit
+   * must leave every other line as it is, and such a file cannot be answered whole. Files not
+   * in the map were shown whole.
+   */
+  shown?: ReadonlyMap<string, readonly LineRange[]>;
 }
 
 export type Rejection = Extract<EditPlan, { ok: false }>;

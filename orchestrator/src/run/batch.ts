@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { ResolvedConfig } from "../core/config.ts";
 import type { ModelClient } from "../executor/model-client.ts";
+import { createTokenCounters, type TokenCounters } from "../executor/tokens/counter.ts";
 import { changedFiles, keptDiff, outcomeMessage, type TaskOutcome } from "../task/outcomes.ts";
 import { runTask, type Phase } from "../task/run-task.ts";
 import type { CommandRunner } from "../verify/process.ts";
@@ -28,6 +29,8 @@ export interface BatchOptions {
     limiter: TierLimiter;
     gate: WorkspaceGate;
     baselineCache?: BaselineCache;
+    /** Shared by the batch's tasks: Qwen's tokenizer is loaded once, on the first prompt. */
+    tokens?: TokenCounters;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -49,6 +52,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   const startedAt = new Date();
   const wall = performance.now();
   const ids = options.tasks.map(() => (deps.newTaskId ?? randomUUID)());
+  const tokens = deps.tokens ?? createTokenCounters();
   const settled = await Promise.allSettled(
     prepared.map(({ task, checks }, i) =>
       runTask({
@@ -66,6 +70,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           baselineCache: deps.baselineCache,
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
+          tokens,
           signal: deps.signal,
           runner: deps.runner,
           onPhase: (phase, info) => deps.onPhase?.(ids[i]!, { ...info, phase }),

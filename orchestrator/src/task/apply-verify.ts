@@ -10,6 +10,7 @@ import { capErrors, judge } from "../verify/judge.ts";
 import type { VerifyRun } from "../verify/run.ts";
 import type { OwnedFiles } from "../workspace/owned-files.ts";
 import { buildFeedback } from "./feedback.ts";
+import { retryFocus } from "./focus.ts";
 
 /** The checks of a task and the baseline they are judged against. */
 export interface Verification {
@@ -70,5 +71,6 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
     failedChecks: verdict.failedChecks,
     durationMs: verdict.run.durationMs,
   });
-  return { kind: "failed", errors, previous: { diff: plan.diff, errors: buildFeedback(verdict.diagnostics, changes), formatRefused: false } };
+  const feedback = buildFeedback(verdict.diagnostics, changes);
+  return { kind: "failed", errors, previous: { diff: plan.diff, errors: feedback, formatRefused: false, focus: retryFocus(plan.changes, verdict.diagnostics) } };
 }

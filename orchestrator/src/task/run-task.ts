@@ -1,15 +1,20 @@
-// The task loop: baseline, then attempts until one passes or the policy gives up. Each attempt
-// asks the model, applies the edit, verifies it and keeps or undoes it. Every attempt starts
-// from the files exactly as they were before the task, so each diff applies to the content its
-// prompt showed, and an abort leaves the workspace byte for byte as it was.
+// The task loop: fit the prompt and pick the tier, baseline, then attempts until one passes or
+// the policy gives up. Each attempt asks the model, applies the edit, verifies it and keeps or
+// undoes it. Every attempt starts from the files exactly as they were before the task, so each
+// diff applies to the content its prompt showed, and an abort leaves the workspace byte for byte
+// as it was.
 import type { Logger } from "pino";
+import { DEFAULT_TIERS } from "../core/defaults.ts";
 import { emit } from "../core/telemetry.ts";
-import type { AttemptRecord, Limits, Task, Tier } from "../core/types.ts";
+import { TIERS, type AttemptRecord, type Limits, type Task, type Tier } from "../core/types.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
 import { createLocalGate } from "../concurrency/workspace-gate.ts";
+import type { Rejection } from "../edits/contract.ts";
 import type { AttemptOutcome, ExecutorDeps } from "../executor/attempt.ts";
 import { executeAttempt } from "../executor/attempt.ts";
-import type { PreviousAttempt } from "../executor/prompt.ts";
+import type { PromptFit } from "../executor/budget.ts";
+import type { ChatMessage, PreviousAttempt } from "../executor/prompt.ts";
+import { createTokenCounters } from "../executor/tokens/counter.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { CommandRunner } from "../verify/process.ts";
 import type { CheckPlan } from "../verify/plan.ts";
@@ -17,10 +22,13 @@ import { runChecks, type VerifyRun } from "../verify/run.ts";
 import { openOwnedFiles, type OwnedFiles } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
 import { takeBaseline } from "./baseline.ts";
+import { mergeFocus, unseenFocus } from "./focus.ts";
 import type { TaskOutcome } from "./outcomes.ts";
-import { decide, escalationReason, nextTier } from "./policy.ts";
-import { routeTask } from "./routing.ts";
+import { decide, escalationReason, escalationTarget } from "./policy.ts";
+import { chooseTier, routeTask, startTier, type FitTable } from "./routing.ts";
 import { TaskTally } from "./tally.ts";
+import { fitOf, TierFitter, tooLargeMessage } from "./tier-fits.ts";
+import { excerptEvent } from "./excerpt-event.ts";
 
 export type Phase = "waiting" | "calling" | "verifying" | "done";
 
@@ -48,6 +56,7 @@ export interface RunTaskOptions {
 /** Reasons a reply was refused for its shape: the retry should ask for another format. */
 const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hunk_ambiguous", "elision"]);
 
+type Fitted = Extract<PromptFit, { ok: true }>;
 /** What one attempt leaves: either the task's end, or a failure for the policy to weigh. */
 type Step = { end: TaskOutcome } | { record: AttemptRecord; previous: PreviousAttempt };
 
@@ -66,7 +75,12 @@ export async function runTask(options: RunTaskOptions): Promise<TaskOutcome> {
 class TaskRun {
   private readonly log: Logger;
   private readonly tally: TaskTally;
-  private tier: Tier;
+  private readonly fitter: TierFitter;
+  private tier: Tier = "fast";
+  /** The next attempt's prompt, when it was fitted already (while choosing its tier). */
+  private next: Fitted | null = null;
+  /** The prompt last sent to each tier's model: a server may have its start cached. */
+  private readonly sent = new Map<Tier, ChatMessage[]>();
   /** The last edit that was applied, for --keep-failed. */
   private lastApplied: { changes: Map<string, string | null>; diff: string } | null = null;
 
@@ -77,8 +91,8 @@ class TaskRun {
   ) {
     this.log = options.deps.logger;
     this.tally = new TaskTally(options.deps.now ?? (() => performance.now()));
-    this.tier = routeTask(options.task, options.limits, this.log).tier;
-    emit(this.log, { event: "task_created", tier: this.tier, description: options.task.description, files: options.task.filesOwned });
+    const tiers = options.deps.tiers ?? DEFAULT_TIERS;
+    this.fitter = new TierFitter({ task: options.task, files: owned.original, tiers, counters: options.deps.tokens ?? createTokenCounters() });
   }
 
   async run(): Promise<TaskOutcome> {
@@ -96,18 +110,51 @@ class TaskRun {
   }
 
   private async loop(): Promise<TaskOutcome> {
+    const tooLarge = await this.chooseStart();
+    if (tooLarge) return tooLarge;
     const verification = await this.prepareVerification();
     if (this.aborted) return this.interrupted();
+    this.fitter.useBaseline(verification.baseline);
     let previous: PreviousAttempt | null = null;
     for (let attempt = 1; ; attempt++) {
-      const step = await this.attempt(attempt, previous, verification);
+      const prompt = await this.promptFor(previous);
+      if ("end" in prompt) return prompt.end;
+      const step = await this.attempt(attempt, previous, verification, prompt);
       if ("end" in step) return step.end;
       const decision = decide(this.tally.history, step.record, this.options.limits);
       this.tally.record(step.record);
-      if (decision === "abort") return this.abort(step.record.errors);
-      if (decision === "escalate") this.escalate();
       previous = step.previous;
+      if (decision === "abort") return this.abort(step.record.errors, "attempts exhausted");
+      if (decision === "escalate" && !(await this.escalate(previous))) {
+        return this.abort(step.record.errors, `no tier above ${this.tier} has a window that holds the prompt`);
+      }
     }
+  }
+
+  /**
+   * The seed's routing, then the first tier from there up whose window holds the prompt (whole
+   * files first). A task no tier can hold ends here: before the baseline, with no model called.
+   */
+  private async chooseStart(): Promise<TaskOutcome | null> {
+    const { task, limits } = this.options;
+    const route = chooseTier(task, limits);
+    const fits: FitTable = {};
+    const prompts = new Map<Tier, PromptFit>();
+    for (const tier of TIERS.slice(TIERS.indexOf(route.tier))) {
+      const p = await this.fitter.fit(tier, null);
+      prompts.set(tier, p);
+      fits[tier] = fitOf(p);
+      if (fits[tier]!.holds === "whole") break; // nothing above can do better
+    }
+    const start = startTier(route, fits);
+    this.tier = start?.tier ?? route.tier;
+    routeTask(start ?? { ...route, reason: `${route.reason}; no tier's window holds the prompt` }, fits[this.tier]!.tokens, this.log);
+    emit(this.log, { event: "task_created", tier: this.tier, description: task.description, files: task.filesOwned });
+    if (!start) return this.tooLarge(tooLargeMessage(fits, this.fitter.tiers, prompts));
+    const p = prompts.get(this.tier)!;
+    // A prompt with every file whole does not depend on the baseline; excerpts show its errors.
+    if (p.ok && p.excerpts.length === 0) this.next = p;
+    return null;
   }
 
   /** Plans the checks and takes the baseline they are judged against. */
@@ -128,21 +175,72 @@ class TaskRun {
     return { checkNames: plan.checks.map((c) => c.name), run, baseline };
   }
 
+  /** The prompt for the current tier; one that outgrew it (a retry's feedback) moves the task up. */
+  private async promptFor(previous: PreviousAttempt | null): Promise<Fitted | { end: TaskOutcome }> {
+    const ready = this.next;
+    this.next = null;
+    if (ready) return ready;
+    const fit = await this.fitter.fit(this.tier, previous);
+    if (fit.ok) return fit;
+    const from = this.tier;
+    const moved = await this.climb(previous, true);
+    if (moved) {
+      emit(this.log, { event: "escalation", fromTier: from, toTier: this.tier, reason: `the prompt no longer fits the ${from} tier's window` });
+      return this.promptFor(previous);
+    }
+    if (this.tally.history.length === 0) return { end: this.tooLarge(tooLargeMessage({ [from]: fitOf(fit) }, this.fitter.tiers, new Map([[from, fit]]))) };
+    return { end: await this.abort(previous?.errors ?? [], `no tier from ${from} up has a window that holds the prompt`) };
+  }
+
+  /** Moves up to the next tier that holds the prompt, logging the ones passed over. */
+  private async climb(previous: PreviousAttempt | null, including: boolean): Promise<boolean> {
+    const fits: FitTable = {};
+    let found: Fitted | null = null;
+    for (const tier of TIERS.slice(TIERS.indexOf(this.tier) + (including ? 0 : 1))) {
+      const p = await this.fitter.fit(tier, previous);
+      fits[tier] = fitOf(p);
+      if (p.ok) {
+        found = p;
+        break;
+      }
+    }
+    const target = escalationTarget(this.tier, fits, including);
+    for (const tier of target.skipped) {
+      const f = fits[tier]!;
+      const reason = `the prompt (${f.tokens} tokens) does not fit the ${tier} tier's window (${f.available} left for the prompt), even with files shown in part`;
+      emit(this.log, { event: "tier_skipped", tier, reason, promptTokens: f.tokens, available: f.available });
+    }
+    if (!target.to) return false;
+    this.tier = target.to;
+    this.next = found;
+    return true;
+  }
+
+  private async escalate(previous: PreviousAttempt): Promise<boolean> {
+    const from = this.tier;
+    const reason = escalationReason(this.tally.history, from);
+    if (!(await this.climb(previous, false))) return false;
+    emit(this.log, { event: "escalation", fromTier: from, toTier: this.tier, reason });
+    return true;
+  }
+
   /** One attempt: the model's turn, then the workspace's verdict on what it wrote. */
-  private async attempt(attempt: number, previous: PreviousAttempt | null, verification: Verification): Promise<Step> {
+  private async attempt(attempt: number, previous: PreviousAttempt | null, verification: Verification, prompt: Fitted): Promise<Step> {
     const { task, limits, deps } = this.options;
     const tier = this.tier;
     deps.onPhase?.("calling", { tier, attempt });
-    const outcome = await executeAttempt({ task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines }, deps);
+    if (prompt.excerpts.length > 0) emit(this.log, excerptEvent(tier, attempt, prompt.excerpts));
+    const files = this.owned.original;
+    const sentBefore = this.sent.get(tier) ?? null;
+    this.sent.set(tier, prompt.messages);
+    const outcome = await executeAttempt({ task, attempt, tier, files, prompt, sentBefore, maxPatchLines: limits.maxPatchLines }, deps);
     if (this.aborted) return { end: await this.interrupted() };
     switch (outcome.kind) {
-      case "too_large":
-        return { end: this.tooLarge(outcome.message) };
       case "model_failed":
-        return this.modelFailed(attempt, tier, outcome);
+        return this.modelFailed(attempt, tier, outcome, previous);
       case "edit":
         this.tally.addUsage(tier, outcome.reply.usage);
-        if (!outcome.plan.ok) return this.rejected(attempt, tier, outcome.plan);
+        if (!outcome.plan.ok) return this.rejected(attempt, tier, outcome.plan, previous);
         return this.verifyEdit(attempt, tier, outcome.plan, verification);
     }
   }
@@ -152,7 +250,12 @@ class TaskRun {
     return { status: "too_large", message, ...this.tally.summary(this.tier) };
   }
 
-  private async modelFailed(attempt: number, tier: Tier, outcome: Extract<AttemptOutcome, { kind: "model_failed" }>): Promise<Step> {
+  private async modelFailed(
+    attempt: number,
+    tier: Tier,
+    outcome: Extract<AttemptOutcome, { kind: "model_failed" }>,
+    previous: PreviousAttempt | null,
+  ): Promise<Step> {
     const f = outcome.failure;
     if (f.reason === "aborted") return { end: await this.interrupted() };
     if (f.reason === "unreachable" || f.reason === "auth" || f.reason === "unknown_model") {
@@ -161,15 +264,19 @@ class TaskRun {
     }
     // A timeout, a stall or a server error after its retries is the model failing this attempt.
     const errors = [`model call failed (${f.reason}): ${f.message}`];
-    return { record: { attempt, tier, outcome: "model_failed", diff: null, errors }, previous: { diff: null, errors, formatRefused: false } };
+    return {
+      record: { attempt, tier, outcome: "model_failed", diff: null, errors },
+      previous: { diff: null, errors, formatRefused: false, focus: previous?.focus },
+    };
   }
 
-  private rejected(attempt: number, tier: Tier, plan: { reason: string; detail: string }): Step {
+  private rejected(attempt: number, tier: Tier, plan: Rejection, previous: PreviousAttempt | null): Step {
     emit(this.log, { event: "patch_rejected", tier, attempt, reason: plan.reason, detail: plan.detail });
     const errors = [`patch rejected (${plan.reason}): ${plan.detail}`];
     return {
       record: { attempt, tier, outcome: "patch_rejected", diff: null, errors },
-      previous: { diff: null, errors, formatRefused: FORMAT_REASONS.has(plan.reason) },
+      // Nothing was applied: what the last failure pointed at still matters, and lines the edit reached for unseen are shown next.
+      previous: { diff: null, errors, formatRefused: FORMAT_REASONS.has(plan.reason), focus: mergeFocus(previous?.focus, unseenFocus(plan.unseen)) },
     };
   }
 
@@ -206,20 +313,12 @@ class TaskRun {
     return { record: { attempt, tier, outcome: "verification_fail", diff: plan.diff, errors: result.errors }, previous: result.previous };
   }
 
-  private escalate(): void {
-    const from = this.tier;
-    const to = nextTier(from)!;
-    emit(this.log, { event: "escalation", fromTier: from, toTier: to, reason: escalationReason(this.tally.history, from) });
-    this.tier = to;
-  }
-
-  private async abort(lastErrors: string[]): Promise<TaskOutcome> {
+  private async abort(lastErrors: string[], reason: string): Promise<TaskOutcome> {
     const kept = this.options.keepFailed ? this.lastApplied : null;
     await this.gate.exclusive(async () => {
       await this.owned.restore();
       if (kept) await this.owned.write(kept.changes);
     });
-    const reason = "attempts exhausted";
     emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors, reason });
     this.options.deps.onPhase?.("done", { tier: this.tier, attempt: this.tally.history.length });
     return { status: "aborted", lastErrors, reason, diff: kept?.diff ?? null, ...this.tally.summary(this.tier) };

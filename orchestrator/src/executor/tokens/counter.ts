@@ -57,7 +57,7 @@ function qwenCounter(count: CountText): TokenCounter {
     tokenizer: "qwen2.5",
     text,
     template: qwenTemplateTokens,
-    chat: (messages) => count(renderQwenChat(messages)),
+    chat: (messages) => text(renderQwenChat(messages)),
   };
 }
 
