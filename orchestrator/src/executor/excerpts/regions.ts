@@ -43,6 +43,8 @@ export function selectRegions(points: readonly Point[], outline: readonly Declar
 }
 
 function regionOf(p: Point, outline: readonly Declaration[], level: ExcerptLevel): LineRange {
+  // The imports and the end of the file are shown as they are: room for a new import or new code.
+  if (p.priority >= 3) return p.range;
   const decl = p.decl ?? (level.wholeDeclaration > 0 ? innermost(outline, p.range) : undefined);
   if (decl && decl.endLine - decl.line + 1 <= level.wholeDeclaration) {
     return { start: Math.min(decl.line - 1, p.range.start), end: Math.max(decl.endLine + 1, p.range.end) };

@@ -13,21 +13,29 @@ export interface Terms {
 }
 
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+/** `a.b.c` or `fn(`, standing on its own: not a piece of a path, an email or a URL. */
+const CHAIN = /(?<![\w$@/.\\-])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(\()?(?![\w$@/\\-]|\.[\w$])/g;
 // A quote that starts or ends a word ("don't" is not a quote), on one line.
 const QUOTED = /(?<![\w'"`])(["'`])([^\n]{2,200}?)\1(?![\w])/g;
 
 export function descriptionTerms(description: string): Terms {
-  const strings = [...description.matchAll(QUOTED)].map((m) => m[2]!.trim()).filter((s) => s.length >= 2);
+  const quoted = [...description.matchAll(QUOTED)];
+  const strings = quoted.map((m) => m[2]!.trim()).filter((s) => s.length >= 2);
   const names = new Set<string>();
   const code = new Set<string>();
-  for (const m of description.matchAll(IDENTIFIER)) {
-    const word = m[0];
-    if (word.length < 3) continue;
-    names.add(word);
-    const next = description[m.index + word.length];
-    if (looksLikeCode(word) || next === "(" || description[m.index - 1] === ".") code.add(word);
+  for (const m of description.matchAll(IDENTIFIER)) if (m[0].length >= 3) names.add(m[0]);
+  for (const m of description.matchAll(CHAIN)) {
+    const parts = m[1]!.split(".");
+    const called = m[2] !== undefined;
+    for (const part of parts) {
+      if (part.length >= 3 && (called || parts.length > 1 || looksLikeCode(part))) code.add(part);
+    }
   }
-  for (const s of strings) for (const m of s.matchAll(IDENTIFIER)) if (m[0].length >= 3 && /^[\w$.()[\]]+$/.test(s)) code.add(m[0]);
+  // `inst` or `store.save()` in backticks is code, however plain the word.
+  for (const m of quoted) {
+    const chain = m[1] === "`" ? /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\(\))?$/.exec(m[2]!.trim()) : null;
+    for (const part of chain?.[1]!.split(".") ?? []) if (part.length >= 3) code.add(part);
+  }
   return { text: description, names, code, strings };
 }
 
