@@ -6,13 +6,12 @@
 import type { Logger } from "pino";
 import { DEFAULT_TIERS } from "../core/defaults.ts";
 import { emit } from "../core/telemetry.ts";
-import { TIERS, type AttemptRecord, type Limits, type Task, type Tier } from "../core/types.ts";
+import type { AttemptRecord, Limits, Task, Tier } from "../core/types.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
 import { createLocalGate } from "../concurrency/workspace-gate.ts";
 import type { Rejection } from "../edits/contract.ts";
 import type { AttemptOutcome, ExecutorDeps } from "../executor/attempt.ts";
 import { executeAttempt } from "../executor/attempt.ts";
-import type { PromptFit } from "../executor/budget.ts";
 import type { ChatMessage, PreviousAttempt } from "../executor/prompt.ts";
 import { createTokenCounters } from "../executor/tokens/counter.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
@@ -24,10 +23,10 @@ import { applyAndVerify, type Verification } from "./apply-verify.ts";
 import { takeBaseline } from "./baseline.ts";
 import { mergeFocus, unseenFocus } from "./focus.ts";
 import type { TaskOutcome } from "./outcomes.ts";
-import { decide, escalationReason, escalationTarget } from "./policy.ts";
-import { chooseTier, routeTask, startTier, type FitTable } from "./routing.ts";
+import { decide, escalationReason } from "./policy.ts";
 import { TaskTally } from "./tally.ts";
-import { fitOf, TierFitter, tooLargeMessage } from "./tier-fits.ts";
+import { TierFitter } from "./tier-fits.ts";
+import { TierLadder, type Fitted } from "./tier-ladder.ts";
 import { excerptEvent } from "./excerpt-event.ts";
 
 export type Phase = "waiting" | "calling" | "verifying" | "done";
@@ -56,7 +55,6 @@ export interface RunTaskOptions {
 /** Reasons a reply was refused for its shape: the retry should ask for another format. */
 const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hunk_ambiguous", "elision"]);
 
-type Fitted = Extract<PromptFit, { ok: true }>;
 /** What one attempt leaves: either the task's end, or a failure for the policy to weigh. */
 type Step = { end: TaskOutcome } | { record: AttemptRecord; previous: PreviousAttempt };
 
@@ -76,9 +74,7 @@ class TaskRun {
   private readonly log: Logger;
   private readonly tally: TaskTally;
   private readonly fitter: TierFitter;
-  private tier: Tier = "fast";
-  /** The next attempt's prompt, when it was fitted already (while choosing its tier). */
-  private next: Fitted | null = null;
+  private readonly ladder: TierLadder;
   /** The prompt last sent to each tier's model: a server may have its start cached. */
   private readonly sent = new Map<Tier, ChatMessage[]>();
   /** The last edit that was applied, for --keep-failed. */
@@ -93,6 +89,11 @@ class TaskRun {
     this.tally = new TaskTally(options.deps.now ?? (() => performance.now()));
     const tiers = options.deps.tiers ?? DEFAULT_TIERS;
     this.fitter = new TierFitter({ task: options.task, files: owned.original, tiers, counters: options.deps.tokens ?? createTokenCounters() });
+    this.ladder = new TierLadder(this.fitter, this.log);
+  }
+
+  private get tier(): Tier {
+    return this.ladder.tier;
   }
 
   async run(): Promise<TaskOutcome> {
@@ -110,51 +111,31 @@ class TaskRun {
   }
 
   private async loop(): Promise<TaskOutcome> {
-    const tooLarge = await this.chooseStart();
-    if (tooLarge) return tooLarge;
+    const { task } = this.options;
+    // Before the baseline: a task no tier can hold ends here, with no check run and no model called.
+    const stuck = await this.ladder.start(task, this.options.limits);
+    emit(this.log, { event: "task_created", tier: this.tier, description: task.description, files: task.filesOwned });
+    if (stuck) return this.tooLarge(stuck.message);
     const verification = await this.prepareVerification();
     if (this.aborted) return this.interrupted();
     this.fitter.useBaseline(verification.baseline);
     let previous: PreviousAttempt | null = null;
     for (let attempt = 1; ; attempt++) {
-      const prompt = await this.promptFor(previous);
-      if ("end" in prompt) return prompt.end;
+      const prompt = await this.ladder.prompt(previous);
+      if ("stuck" in prompt) {
+        if (this.tally.history.length === 0) return this.tooLarge(prompt.message);
+        return this.abort(previous?.errors ?? [], `no tier from ${prompt.from} up has a window that holds the prompt`);
+      }
       const step = await this.attempt(attempt, previous, verification, prompt);
       if ("end" in step) return step.end;
       const decision = decide(this.tally.history, step.record, this.options.limits);
       this.tally.record(step.record);
       previous = step.previous;
       if (decision === "abort") return this.abort(step.record.errors, "attempts exhausted");
-      if (decision === "escalate" && !(await this.escalate(previous))) {
+      if (decision === "escalate" && !(await this.ladder.escalate(previous, escalationReason(this.tally.history, this.tier)))) {
         return this.abort(step.record.errors, `no tier above ${this.tier} has a window that holds the prompt`);
       }
     }
-  }
-
-  /**
-   * The seed's routing, then the first tier from there up whose window holds the prompt (whole
-   * files first). A task no tier can hold ends here: before the baseline, with no model called.
-   */
-  private async chooseStart(): Promise<TaskOutcome | null> {
-    const { task, limits } = this.options;
-    const route = chooseTier(task, limits);
-    const fits: FitTable = {};
-    const prompts = new Map<Tier, PromptFit>();
-    for (const tier of TIERS.slice(TIERS.indexOf(route.tier))) {
-      const p = await this.fitter.fit(tier, null);
-      prompts.set(tier, p);
-      fits[tier] = fitOf(p);
-      if (fits[tier]!.holds === "whole") break; // nothing above can do better
-    }
-    const start = startTier(route, fits);
-    this.tier = start?.tier ?? route.tier;
-    routeTask(start ?? { ...route, reason: `${route.reason}; no tier's window holds the prompt` }, fits[this.tier]!.tokens, this.log);
-    emit(this.log, { event: "task_created", tier: this.tier, description: task.description, files: task.filesOwned });
-    if (!start) return this.tooLarge(tooLargeMessage(fits, this.fitter.tiers, prompts));
-    const p = prompts.get(this.tier)!;
-    // A prompt with every file whole does not depend on the baseline; excerpts show its errors.
-    if (p.ok && p.excerpts.length === 0) this.next = p;
-    return null;
   }
 
   /** Plans the checks and takes the baseline they are judged against. */
@@ -173,55 +154,6 @@ class TaskRun {
       logger: this.log,
     });
     return { checkNames: plan.checks.map((c) => c.name), run, baseline };
-  }
-
-  /** The prompt for the current tier; one that outgrew it (a retry's feedback) moves the task up. */
-  private async promptFor(previous: PreviousAttempt | null): Promise<Fitted | { end: TaskOutcome }> {
-    const ready = this.next;
-    this.next = null;
-    if (ready) return ready;
-    const fit = await this.fitter.fit(this.tier, previous);
-    if (fit.ok) return fit;
-    const from = this.tier;
-    const moved = await this.climb(previous, true);
-    if (moved) {
-      emit(this.log, { event: "escalation", fromTier: from, toTier: this.tier, reason: `the prompt no longer fits the ${from} tier's window` });
-      return this.promptFor(previous);
-    }
-    if (this.tally.history.length === 0) return { end: this.tooLarge(tooLargeMessage({ [from]: fitOf(fit) }, this.fitter.tiers, new Map([[from, fit]]))) };
-    return { end: await this.abort(previous?.errors ?? [], `no tier from ${from} up has a window that holds the prompt`) };
-  }
-
-  /** Moves up to the next tier that holds the prompt, logging the ones passed over. */
-  private async climb(previous: PreviousAttempt | null, including: boolean): Promise<boolean> {
-    const fits: FitTable = {};
-    let found: Fitted | null = null;
-    for (const tier of TIERS.slice(TIERS.indexOf(this.tier) + (including ? 0 : 1))) {
-      const p = await this.fitter.fit(tier, previous);
-      fits[tier] = fitOf(p);
-      if (p.ok) {
-        found = p;
-        break;
-      }
-    }
-    const target = escalationTarget(this.tier, fits, including);
-    for (const tier of target.skipped) {
-      const f = fits[tier]!;
-      const reason = `the prompt (${f.tokens} tokens) does not fit the ${tier} tier's window (${f.available} left for the prompt), even with files shown in part`;
-      emit(this.log, { event: "tier_skipped", tier, reason, promptTokens: f.tokens, available: f.available });
-    }
-    if (!target.to) return false;
-    this.tier = target.to;
-    this.next = found;
-    return true;
-  }
-
-  private async escalate(previous: PreviousAttempt): Promise<boolean> {
-    const from = this.tier;
-    const reason = escalationReason(this.tally.history, from);
-    if (!(await this.climb(previous, false))) return false;
-    emit(this.log, { event: "escalation", fromTier: from, toTier: this.tier, reason });
-    return true;
   }
 
   /** One attempt: the model's turn, then the workspace's verdict on what it wrote. */

@@ -100,7 +100,7 @@ describe("what gives way", async () => {
   test("a tier of unknown tokenizer is fitted by the estimate, which over-counts", async () => {
     const estimate = await counters.load("estimate");
     const exact = await fitPrompt(source(content.slice(0, 20_000)), DEFAULT_TIERS.deep, counter, outline);
-    const estimated = await fitPrompt(source(content.slice(0, 20_000)), { ...DEFAULT_TIERS.deep, tokenizer: "estimate" }, estimate, outline);
+    const estimated = await fitPrompt(source(content.slice(0, 20_000)), DEFAULT_TIERS.deep, estimate, outline);
     expect(estimated).toMatchObject({ ok: true, tokenizer: "estimate" });
     expect(estimated.tokens).toBeGreaterThan(exact.tokens);
   });
