@@ -60,7 +60,7 @@ describe("against num_ctx in litellm/config.yaml, counted by Qwen's tokenizer", 
         expect(count(renderQwenChat(fit.messages))).toBe(fit.tokens);
         expect(fit.tokens + DEFAULT_TIERS[tier].maxTokens).toBeLessThanOrEqual(window);
       }
-    });
+    }, 30_000); // a binary search over a 177,105-character file, counted each time
   }
 });
 

@@ -1,10 +1,14 @@
 // Context windows in the task loop, on real files from published packages: a 96,576-character
 // source that only the deep tier's window holds whole, a 144,911-character test file that no
-// window holds (shown as an outline and excerpts), and windows too small for any prompt.
+// window holds (shown as an outline and excerpts), and windows too small for any prompt. The
+// real-file tests count 100k+ characters several times over, so they get 30 s, not the default 5.
 import { describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_TIERS } from "../../src/core/defaults.ts";
+import { fitPrompt, outlineCache } from "../../src/executor/budget.ts";
+import { createTokenCounters } from "../../src/executor/tokens/counter.ts";
+import { outlineOf } from "../../src/source/outline.ts";
 import { createMemoryModel, memoryReply } from "../../testing/memory-model.ts";
 import { editShownLine, editUnseenLine, shows } from "../../testing/excerpt-reply.ts";
 import { diffReply, unifiedDiff } from "../../testing/replies.ts";
@@ -34,7 +38,7 @@ describe("fit before refusing", () => {
     expect(eventsNamed(run.events, "prompt_excerpted")).toEqual([]);
     expect(run.model.prompt(0)).toContain(before);
     expect(await run.ws.read(FILE)).toBe(after);
-  });
+  }, 30_000);
 
   test("escalation skips a tier whose window cannot hold the prompt, and says so", async () => {
     const description = `Add a line to notes.txt. ${"Keep every rule of the style guide in mind. ".repeat(250)}`;
@@ -51,6 +55,21 @@ describe("fit before refusing", () => {
     expect(skipped.reason).toContain("does not fit the deep tier's window (1024 left for the prompt)");
     expect(theEvent(run.events, "escalation")).toMatchObject({ fromTier: "fast", toTier: "reviewer", reason: "2 failures at fast tier" });
     expect(run.model.requests.map((r) => r.model)).toEqual(["fast-coder", "fast-coder", "reviewer"]);
+  });
+
+  test("a retry whose feedback outgrows its tier's window moves up, and says why", async () => {
+    const task = { description: "Create notes.txt with a greeting.", filesOwned: ["notes.txt"] };
+    // fast's window holds the first prompt with 40 tokens to spare: the retry's errors do not fit.
+    const first = await fitPrompt({ task, files: new Map([["notes.txt", null]]), previous: null }, DEFAULT_TIERS.fast, await createTokenCounters().load("qwen2.5"), outlineCache(outlineOf));
+    const tiers = { ...DEFAULT_TIERS, fast: { ...DEFAULT_TIERS.fast, contextWindow: first.tokens + 40 + 1024, maxTokens: 1024 } };
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", memoryReply.text("I am not sure."));
+    model.enqueue("deep-coder", memoryReply.text(diffReply(unifiedDiff("notes.txt", null, "hello\n"))));
+    await using run = await runLoop({ task, model, deps: { tiers } });
+
+    expect(run.outcome).toMatchObject({ status: "complete", attempts: 2, finalTier: "deep", attemptsByTier: { fast: 1, deep: 1, reviewer: 0 } });
+    expect(theEvent(run.events, "tier_skipped")).toMatchObject({ tier: "fast", available: first.tokens + 40 });
+    expect(theEvent(run.events, "escalation")).toMatchObject({ fromTier: "fast", toTier: "deep", reason: "the prompt no longer fits the fast tier's window" });
   });
 
   test("with no tier above that holds it, the task aborts after the attempts it could make", async () => {
@@ -90,7 +109,7 @@ describe("a file no window holds: outline and excerpts", async () => {
     expect(excerpted.files[0]!.shownLines).toBeLessThan(1000);
     expect(theEvent(run.events, "model_call_start").promptTokens).toBeLessThanOrEqual(12_288);
     expect(theEvent(run.events, "tier_selected").reason).toContain("shown as an outline and excerpts");
-  });
+  }, 30_000);
 
   test("an edit to a line the model was not shown is refused, and the retry shows that line", async () => {
     const lines = before.split("\n");
@@ -110,5 +129,5 @@ describe("a file no window holds: outline and excerpts", async () => {
     expect(shows(run.model.prompt(1), FILE, unseen)).toBe(true);
     expect(run.outcome).toMatchObject({ status: "complete", attempts: 2 });
     expect(await run.ws.read(FILE)).toBe(before.replace('test("nullable openapi-3.0"', 'test("nullable schemas openapi-3.0"'));
-  });
+  }, 30_000);
 });
