@@ -21,7 +21,7 @@ export function unseenRefusal(changes: readonly FileChange[], shown: ReadonlyMap
   const first = unseen[0]!;
   const refusal = reject(
     "not_shown",
-    `Your edit changes ${describe(first.lines)} of ${first.path}, which you were not shown: you saw only ${describe(shown.get(first.path)!)} of it. ` +
+    `Your edit changes ${describe(first.lines)} of ${first.path}, which you were not shown: ${sawOf(shown.get(first.path)!)}. ` +
       `Change only lines you were shown, copying the unchanged and removed lines of each hunk from them.`,
   );
   return { ...refusal, unseen };
@@ -79,7 +79,11 @@ function changedUnseen(before: string, after: string, ranges: readonly LineRange
 }
 
 function deletedRefusal(path: string, ranges: readonly LineRange[]): Rejection {
-  return reject("not_shown", `You were shown only ${describe(ranges)} of ${path}, so it cannot be deleted. Change only lines you were shown.`);
+  return reject("not_shown", `You were shown only parts of ${path} (${sawOf(ranges)}), so it cannot be deleted. Change only lines you were shown.`);
+}
+
+function sawOf(ranges: readonly LineRange[]): string {
+  return ranges.length > 0 ? `you saw only ${describe(ranges)} of it` : "you saw none of its lines, only its outline";
 }
 
 function describe(ranges: readonly LineRange[]): string {

@@ -9,7 +9,7 @@ import type { Declaration } from "../source/outline.ts";
 import { excerptFile, fileLines, type FileExcerpt } from "./excerpts/excerpt.ts";
 import { EXCERPT_LEVELS } from "./excerpts/regions.ts";
 import { descriptionTerms } from "./excerpts/terms.ts";
-import { buildMessages, PART_SEPARATOR, userPromptParts, type ChatMessage, type PreviousAttempt, type PromptInput } from "./prompt.ts";
+import { buildMessages, messagesOf, PART_SEPARATOR, userPromptParts, type ChatMessage, type PreviousAttempt, type PromptInput } from "./prompt.ts";
 import type { TokenCounter } from "./tokens/counter.ts";
 
 export interface PromptSource {
@@ -98,7 +98,7 @@ export async function fitPrompt(source: PromptSource, window: PromptWindow, coun
 /** The fit of one candidate prompt, or null. Parts are counted first (cheap, remembered); only a prompt that may fit is counted whole. */
 function tryFit(input: PromptInput, available: number, counter: TokenCounter): Extract<PromptFit, { ok: true }> | null {
   const parts = userPromptParts(input);
-  const messages = buildMessages(input);
+  const messages = messagesOf(parts);
   const system = counter.text(messages[0]!.content);
   const sum = counter.template(messages.length) + system + parts.reduce((n, p, i) => n + counter.text(i < parts.length - 1 ? p + PART_SEPARATOR : p), 0);
   if (sum - SLACK_PER_JOIN * (parts.length - 1) > available) return null;

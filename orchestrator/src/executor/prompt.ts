@@ -41,9 +41,14 @@ export interface PromptInput {
 export const DEFAULT_FEEDBACK_BUDGET = 6_000;
 
 export function buildMessages(input: PromptInput): ChatMessage[] {
+  return messagesOf(userPromptParts(input));
+}
+
+/** The request for a user prompt given as its parts. */
+export function messagesOf(parts: readonly string[]): ChatMessage[] {
   return [
     { role: "system", content: SYSTEM_PROMPT.trim() },
-    { role: "user", content: buildUserPrompt(input) },
+    { role: "user", content: parts.join(PART_SEPARATOR) },
   ];
 }
 

@@ -9,9 +9,10 @@ export interface RenderHelpers {
 }
 
 export function renderExcerpt(file: string, content: string, ex: FileExcerpt, h: RenderHelpers): string {
+  const seen = ex.regions.length > 0 ? `its outline and ${describeRanges(ex.regions)} of its ${ex.totalLines} lines; the other lines are left out` : `only its outline, none of its ${ex.totalLines} lines`;
   const out = [
     `### ${file} (${ex.totalLines} lines, shown in part)`,
-    `${file} is too big to show whole, so you see its outline and ${describeRanges(ex.regions)} of its ${ex.totalLines} lines; the other lines are left out. ` +
+    `${file} is too big to show whole, so you see ${seen}. ` +
       `Edit only lines you can see: every unchanged and removed line of a hunk must be copied from one of the excerpts below, and an edit that changes any other line is refused. ` +
       `Answer for this file with a diff; a whole-file answer is not accepted for it.`,
   ];
