@@ -26,7 +26,10 @@ export interface ProbeResult {
   retryFitMs: number;
   retryFitCpuMs: number;
   promptTokens: number;
-  /** The same file at fast, where it does not fit whole: outline (TypeScript parser) and excerpts; null when it fits whole there. */
+  /** The file's outline, the first in the process: the TypeScript parser imported, then run. */
+  outlineMs: number;
+  outlineCpuMs: number;
+  /** The same file at fast, where it does not fit whole: outline (already made) and excerpts; null when it fits whole there. */
   excerptFitMs: number | null;
   excerptFitCpuMs: number | null;
   rssEndMb: number;
@@ -56,6 +59,7 @@ export async function probe(chars: number): Promise<ProbeResult> {
   const first = await time(() => fitPrompt({ task, files, previous: null }, DEFAULT_TIERS.deep, counter, outline));
   const previous = { diff: `--- a/${FILE}\n+++ b/${FILE}\n`, errors: [`${FILE}(200,5): error TS2304: Cannot find name 'params'.`], formatRefused: false };
   const retry = await time(() => fitPrompt({ task, files, previous }, DEFAULT_TIERS.deep, counter, outline));
+  const parse = await time(() => outline(FILE, content));
   const fast = await time(() => fitPrompt({ task, files, previous: null }, DEFAULT_TIERS.fast, counter, outline));
   const excerpted = fast.value.ok && fast.value.excerpts.length > 0;
   const estimate = await time(() => estimateTextTokens(content));
@@ -71,6 +75,8 @@ export async function probe(chars: number): Promise<ProbeResult> {
     retryFitMs: retry.ms,
     retryFitCpuMs: retry.cpu,
     promptTokens: first.value.tokens,
+    outlineMs: parse.ms,
+    outlineCpuMs: parse.cpu,
     excerptFitMs: excerpted ? fast.ms : null,
     excerptFitCpuMs: excerpted ? fast.cpu : null,
     rssEndMb: mb(),
