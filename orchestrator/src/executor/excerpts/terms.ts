@@ -13,6 +13,13 @@ export interface Terms {
 }
 
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+/**
+ * Plain words of task descriptions that are not names of anything: as a bare word, "add" or
+ * "update" is the task's verb, not the method. Written as code (`add`, add()), they still count.
+ */
+const PLAIN_WORDS = new Set(
+  "the and for with from into that this then than when what which where make add change update fix remove rename use uses set get new not all any has have can should must also only each other file files test tests function functions method methods class type types value values line lines code".split(" "),
+);
 /** `a.b.c` or `fn(`, standing on its own: not a piece of a path, an email or a URL. */
 const CHAIN = /(?<![\w$@/.\\-])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(\()?(?![\w$@/\\-]|\.[\w$])/g;
 // A quote that starts or ends a word ("don't" is not a quote), on one line.
@@ -23,7 +30,7 @@ export function descriptionTerms(description: string): Terms {
   const strings = quoted.map((m) => m[2]!.trim()).filter((s) => s.length >= 2);
   const names = new Set<string>();
   const code = new Set<string>();
-  for (const m of description.matchAll(IDENTIFIER)) if (m[0].length >= 3) names.add(m[0]);
+  for (const m of description.matchAll(IDENTIFIER)) if (m[0].length >= 3 && !PLAIN_WORDS.has(m[0].toLowerCase())) names.add(m[0]);
   for (const m of description.matchAll(CHAIN)) {
     const parts = m[1]!.split(".");
     const called = m[2] !== undefined;
