@@ -1,5 +1,5 @@
 // Builds the chat messages for one attempt. Pure: the same inputs always give the same prompt,
-// which is what makes the prompt testable as a table and the token estimate trustworthy.
+// which is what makes the prompt testable as a table and its parts countable one by one.
 import path from "node:path";
 import SYSTEM_PROMPT from "./prompts/system.md" with { type: "text" };
 import type { LineRange, Task } from "../core/types.ts";
