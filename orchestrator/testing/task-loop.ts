@@ -6,11 +6,11 @@ import type { SmolEvent } from "../src/core/events.ts";
 import { DEFAULT_LIMITS } from "../src/core/defaults.ts";
 import type { Limits, Task } from "../src/core/types.ts";
 import { createTierLimiter } from "../src/concurrency/tier-limiter.ts";
-import { createTokenCounters } from "../src/executor/tokens/counter.ts";
 import { prepareTasks } from "../src/run/preflight.ts";
 import { runTask, type RunTaskOptions } from "../src/task/run-task.ts";
 import type { TaskOutcome } from "../src/task/outcomes.ts";
 import { captureLogger } from "./logs.ts";
+import { TEST_TOKENS } from "./tokens.ts";
 import { createMemoryModel, type MemoryModel } from "./memory-model.ts";
 import { createScriptedRunner, passes, type Script, type ScriptedRunner } from "./scripted-runner.ts";
 import { createWorkspace, type TempWorkspace } from "./workspace.ts";
@@ -37,9 +37,6 @@ export interface LoopRun extends AsyncDisposable {
   checks: ScriptedRunner;
 }
 
-/** One for every loop in a test process, as the CLI has one per process: Qwen's tokenizer loads once. */
-const TOKENS = createTokenCounters();
-
 export async function runLoop(options: LoopOptions): Promise<LoopRun> {
   const scripts = options.scripts ?? { typecheck: passes, lint: passes, build: passes };
   const ws = await createWorkspace({
@@ -65,7 +62,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopRun> {
         limiter: createTierLimiter(limits.concurrency),
         logger: log.logger,
         runner: checks.runner,
-        tokens: TOKENS,
+        tokens: TEST_TOKENS,
         ...options.deps,
       },
     });

@@ -7,15 +7,15 @@ import { DEFAULT_TIERS, MODEL_FOR_TIER } from "../../src/core/defaults.ts";
 import { TIERS, type Task } from "../../src/core/types.ts";
 import { fitPrompt, outlineCache, type PromptSource } from "../../src/executor/budget.ts";
 import { buildMessages } from "../../src/executor/prompt.ts";
-import { createTokenCounters } from "../../src/executor/tokens/counter.ts";
-import { loadQwenTokenizer, renderQwenChat } from "../../src/executor/tokens/qwen.ts";
+import { renderQwenChat } from "../../src/executor/tokens/qwen.ts";
 import { WHOLE_FILE_MAX_LINES } from "../../src/edits/limits.ts";
 import { outlineOf } from "../../src/source/outline.ts";
+import { TEST_TOKENS } from "../../testing/tokens.ts";
 
 const ROOT = path.resolve(import.meta.dir, "../..");
 const FILE = "src/schemas.ts";
 const task: Task = { description: "Rename the local variable `inst` to `instance` in the ZodType constructor.", filesOwned: [FILE] };
-const counters = createTokenCounters();
+const counters = TEST_TOKENS;
 const outline = outlineCache(outlineOf);
 
 /** num_ctx per model name, read from the proxy's config as the server will get it. */
@@ -31,8 +31,8 @@ const source = (content: string, previous: PromptSource["previous"] = null): Pro
 describe("against num_ctx in litellm/config.yaml, counted by Qwen's tokenizer", async () => {
   // zod's core schemas.ts: 177,105 characters, about 45k tokens, so every window's edge falls inside it.
   const lines = (await readFile(path.join(ROOT, "node_modules/zod/src/v4/core/schemas.ts"), "utf8")).split("\n");
-  const count = await loadQwenTokenizer();
   const counter = await counters.load("qwen2.5");
+  const count = counter.text;
   const windows = await numCtx();
   const contentOf = (n: number) => `${lines.slice(0, n).join("\n")}\n`;
   /** The whole-file prompt of the first n lines, counted on its own: the template rendered, then tokenized. */

@@ -7,12 +7,12 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_TIERS } from "../../src/core/defaults.ts";
 import { fitPrompt, outlineCache } from "../../src/executor/budget.ts";
-import { createTokenCounters } from "../../src/executor/tokens/counter.ts";
 import { outlineOf } from "../../src/source/outline.ts";
 import { createMemoryModel, memoryReply } from "../../testing/memory-model.ts";
 import { editShownLine, editUnseenLine, shows } from "../../testing/excerpt-reply.ts";
 import { diffReply, unifiedDiff } from "../../testing/replies.ts";
 import { eventsNamed, runLoop, theEvent } from "../../testing/task-loop.ts";
+import { TEST_TOKENS } from "../../testing/tokens.ts";
 
 const NODE_MODULES = path.resolve(import.meta.dir, "../../node_modules");
 const read = (rel: string) => readFile(path.join(NODE_MODULES, rel), "utf8");
@@ -60,7 +60,7 @@ describe("fit before refusing", () => {
   test("a retry whose feedback outgrows its tier's window moves up, and says why", async () => {
     const task = { description: "Create notes.txt with a greeting.", filesOwned: ["notes.txt"] };
     // fast's window holds the first prompt with 40 tokens to spare: the retry's errors do not fit.
-    const first = await fitPrompt({ task, files: new Map([["notes.txt", null]]), previous: null }, DEFAULT_TIERS.fast, await createTokenCounters().load("qwen2.5"), outlineCache(outlineOf));
+    const first = await fitPrompt({ task, files: new Map([["notes.txt", null]]), previous: null }, DEFAULT_TIERS.fast, await TEST_TOKENS.load("qwen2.5"), outlineCache(outlineOf));
     const tiers = { ...DEFAULT_TIERS, fast: { ...DEFAULT_TIERS.fast, contextWindow: first.tokens + 40 + 1024, maxTokens: 1024 } };
     const model = createMemoryModel();
     model.enqueue("fast-coder", memoryReply.text("I am not sure."));

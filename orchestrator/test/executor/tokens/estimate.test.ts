@@ -5,7 +5,7 @@ import { expect, test } from "bun:test";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { estimateTextTokens } from "../../../src/executor/tokens/estimate.ts";
-import { loadQwenTokenizer } from "../../../src/executor/tokens/qwen.ts";
+import { TEST_TOKENS } from "../../../testing/tokens.ts";
 
 const NODE_MODULES = path.resolve(import.meta.dir, "../../../node_modules");
 const DENSE = [
@@ -24,7 +24,7 @@ async function sample(dir: string, every: number): Promise<string[]> {
 }
 
 test("the estimate never under-counts Qwen's tokenizer on real files, and over-counts by well under 3x", async () => {
-  const count = await loadQwenTokenizer();
+  const count = (await TEST_TOKENS.load("qwen2.5")).text;
   const files = [...DENSE, ...(await sample("openai/src", 25)), ...(await sample("zod/src/v4", 20)), ...(await sample("@types/node", 10))];
   expect(files.length).toBeGreaterThan(40);
   const ratios: Array<{ file: string; ratio: number }> = [];

@@ -2,7 +2,7 @@
 // tokenizer.json Qwen publishes for Qwen2.5-*-Instruct), token ids known from Hugging Face, and
 // chat totals from Python transformers' apply_chat_template on the same messages.
 import { describe, expect, test } from "bun:test";
-import { createTokenCounters } from "../../../src/executor/tokens/counter.ts";
+import { TEST_TOKENS } from "../../../testing/tokens.ts";
 import { loadQwenTokenizer, qwenTemplateTokens, qwenTokenizerFile, renderQwenChat } from "../../../src/executor/tokens/qwen.ts";
 
 const QWEN25_TOKENIZER_SHA256 = "c0382117ea329cdf097041132f6d735924b697924d6f6fc3945713e96ce87539";
@@ -15,7 +15,7 @@ test("the data file is Qwen2.5's own tokenizer.json, byte for byte", async () =>
 
 describe("counting", async () => {
   const count = await loadQwenTokenizer();
-  const counter = await createTokenCounters().load("qwen2.5");
+  const counter = await TEST_TOKENS.load("qwen2.5");
 
   test("texts count as Hugging Face's tokenizer splits them", () => {
     expect(count("Hello, world!")).toBe(4); // [9707, 11, 1879, 0]
