@@ -5,7 +5,8 @@ import type { ModelClient, ModelFailureReason, ModelRequest, ModelResult } from 
 
 export type MemoryReply =
   | { kind: "text"; content: string; usage?: { prompt: number; completion: number }; finishReason?: string | null }
-  | { kind: "fail"; reason: ModelFailureReason; status: number | null; message: string };
+  | { kind: "fail"; reason: ModelFailureReason; status: number | null; message: string }
+  | { kind: "from"; reply: (request: ModelRequest) => MemoryReply };
 
 export const memoryReply = {
   text(content: string, usage?: { prompt: number; completion: number }): MemoryReply {
@@ -17,6 +18,10 @@ export const memoryReply = {
   },
   fail(reason: ModelFailureReason, message: string = reason, status: number | null = null): MemoryReply {
     return { kind: "fail", reason, status, message };
+  },
+  /** A reply written from the request, as a model writes it from what its prompt shows. */
+  from(reply: (request: ModelRequest) => MemoryReply): MemoryReply {
+    return { kind: "from", reply };
   },
 };
 
@@ -51,7 +56,8 @@ export function createMemoryModel(fallback: MemoryReply = memoryReply.text("I ca
     },
     async complete(request: ModelRequest): Promise<ModelResult> {
       requests.push(request);
-      const next = answerer?.(request, request.messages.at(-1)!.content) ?? queues.get(request.model)?.shift() ?? fallback;
+      let next = answerer?.(request, request.messages.at(-1)!.content) ?? queues.get(request.model)?.shift() ?? fallback;
+      while (next.kind === "from") next = next.reply(request);
       if (next.kind === "fail") return { ok: false, reason: next.reason, message: next.message, status: next.status, durationMs: 0 };
       const prompt = next.usage?.prompt ?? Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4);
       const completion = next.usage?.completion ?? Math.ceil(next.content.length / 4);

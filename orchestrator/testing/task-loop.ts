@@ -8,9 +8,11 @@ import type { Limits, Task } from "../src/core/types.ts";
 import { createTierLimiter } from "../src/concurrency/tier-limiter.ts";
 import { openGitSession } from "../src/git/session.ts";
 import { prepareTasks } from "../src/run/preflight.ts";
-import { runTask, type RunTaskOptions } from "../src/task/run-task.ts";
+import type { RunTaskOptions } from "../src/task/run-options.ts";
+import { runTask } from "../src/task/run-task.ts";
 import type { TaskOutcome } from "../src/task/outcomes.ts";
 import { captureLogger } from "./logs.ts";
+import { TEST_TOKENS } from "./tokens.ts";
 import { createMemoryModel, type MemoryModel } from "./memory-model.ts";
 import { createScriptedRunner, passes, type Script, type ScriptedRunner } from "./scripted-runner.ts";
 import { createWorkspace, type TempWorkspace } from "./workspace.ts";
@@ -73,6 +75,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopRun> {
         logger: log.logger,
         runner: checks.runner,
         committer,
+        tokens: TEST_TOKENS,
         ...options.deps,
       },
     });

@@ -16,6 +16,7 @@ import type { LeaseStore } from "../concurrency/types.ts";
 import { createLeaseGate } from "../concurrency/workspace-gate.ts";
 import { createWarmLimiter } from "../concurrency/warm.ts";
 import { createModelClient } from "../executor/model-client.ts";
+import { createTokenCounters } from "../executor/tokens/counter.ts";
 import { openGitSession, type GitSession } from "../git/session.ts";
 import { runBatch } from "../run/batch.ts";
 import { pruneLogs } from "../run/log-files.ts";
@@ -138,6 +139,8 @@ async function runLoaded(
         stateDir,
         liveFiles,
         recover: recoverIn(git.workspace),
+        // Nothing is loaded here: Qwen's tokenizer waits for the first prompt.
+        tokens: createTokenCounters(),
         logger: telemetry.logger,
         signal: controller.signal,
         ...bunForChecks(),

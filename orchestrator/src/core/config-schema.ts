@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { DEFAULT_GIT, DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
 import { InputError } from "./errors.ts";
-import { TIERS } from "./types.ts";
+import { TIERS, TokenizerSchema } from "./types.ts";
 import { VERIFY_TIMEOUT_MAX_MS, VERIFY_TIMEOUT_MIN_MS } from "./verify-timeout.ts";
 
 export const CONFIG_FILE_NAME = "smol-coder.config.json";
@@ -28,6 +28,9 @@ const TierConfig = z
       .describe("Context budget in tokens (prompt + reply). Keep equal to the server's num_ctx for this model."),
     temperature: z.number().min(0).max(2).optional().describe("Sampling temperature."),
     maxTokens: z.int().min(1).max(65_536).optional().describe("Most tokens the model may write in one reply."),
+    tokenizer: TokenizerSchema.optional().describe(
+      'How this tier\'s prompts are counted: "qwen2.5" (Qwen\'s own tokenizer, exact; also right for Qwen3) or "estimate" (a character-class estimate that over-counts, for other models). Default: "qwen2.5" for the default model names and Qwen models, "estimate" for any other model name.',
+    ),
   })
   .strict();
 

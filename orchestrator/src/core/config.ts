@@ -13,6 +13,7 @@ import {
   DEFAULT_TIERS,
   DEFAULT_VERIFY_SCRIPTS,
   ENV_DEFAULTS,
+  inferTokenizer,
   MODEL_ENV_FOR_TIER,
 } from "./defaults.ts";
 import type { Env } from "./env.ts";
@@ -109,12 +110,15 @@ function resolveTiers(file: ConfigFile, rawEnv: LoadConfigOptions["rawEnv"]): Re
   for (const tier of TIERS) {
     const fromFile = file.tiers?.[tier] ?? {};
     const envModel = rawEnv?.[MODEL_ENV_FOR_TIER[tier]];
+    const model = isSet(envModel) ? envModel.trim() : (fromFile.model ?? DEFAULT_TIERS[tier].model);
     tiers[tier] = {
-      model: isSet(envModel) ? envModel.trim() : (fromFile.model ?? DEFAULT_TIERS[tier].model),
+      model,
       concurrency: fromFile.concurrency ?? DEFAULT_TIERS[tier].concurrency,
       contextWindow: fromFile.contextWindow ?? DEFAULT_TIERS[tier].contextWindow,
       temperature: fromFile.temperature ?? DEFAULT_TIERS[tier].temperature,
       maxTokens: fromFile.maxTokens ?? DEFAULT_TIERS[tier].maxTokens,
+      // Named in the file, or known from the model's name (SMOL_MODEL_* included), else the estimate.
+      tokenizer: fromFile.tokenizer ?? inferTokenizer(model),
     };
   }
   return tiers;

@@ -1,7 +1,7 @@
 // Every default number and list, written once. The config file's fallbacks, the env schema,
 // the example config, --help and doctor all read them from here, so a default is changed in
 // one line.
-import type { Limits, Tier, TierSettings } from "./types.ts";
+import type { Limits, Tier, TierSettings, TokenizerName } from "./types.ts";
 
 /** The model name each tier asks LITELLM_URL for: the model_name aliases in litellm/config.yaml. */
 export const MODEL_FOR_TIER: Record<Tier, string> = {
@@ -21,12 +21,26 @@ export const MODEL_ENV_FOR_TIER: Record<Tier, string> = {
 // maxTokens 4096 fits a 300-line diff with room to spare.
 const REPLY_SETTINGS = { temperature: 0.2, maxTokens: 4096 } as const;
 
-// contextWindow MUST equal num_ctx in litellm/config.yaml (a test checks).
+// contextWindow MUST equal num_ctx in litellm/config.yaml (a test checks). The three models there
+// are Qwen2.5, so their prompts are counted with Qwen's tokenizer.
 export const DEFAULT_TIERS: Record<Tier, TierSettings> = {
-  fast: { model: MODEL_FOR_TIER.fast, concurrency: 4, contextWindow: 16_384, ...REPLY_SETTINGS },
-  deep: { model: MODEL_FOR_TIER.deep, concurrency: 1, contextWindow: 32_768, ...REPLY_SETTINGS },
-  reviewer: { model: MODEL_FOR_TIER.reviewer, concurrency: 2, contextWindow: 16_384, ...REPLY_SETTINGS },
+  fast: { model: MODEL_FOR_TIER.fast, concurrency: 4, contextWindow: 16_384, ...REPLY_SETTINGS, tokenizer: "qwen2.5" },
+  deep: { model: MODEL_FOR_TIER.deep, concurrency: 1, contextWindow: 32_768, ...REPLY_SETTINGS, tokenizer: "qwen2.5" },
+  reviewer: { model: MODEL_FOR_TIER.reviewer, concurrency: 2, contextWindow: 16_384, ...REPLY_SETTINGS, tokenizer: "qwen2.5" },
 };
+
+/**
+ * Model names whose tokenizer is Qwen's 151,643-token vocabulary: Qwen 1.5, 2, 2.5 and 3 (and
+ * QwQ), in Ollama's spelling (qwen2.5-coder:7b-instruct) or Hugging Face's (Qwen/Qwen3-8B). A
+ * later family with another vocabulary (qwen3.5, say) does not match.
+ */
+const QWEN_VOCABULARY = /(?:^|[^a-z])(?:qwen(?:1\.5|2\.5|2|3)?|qwq)(?![.\d])/i;
+
+/** The tokenizer for a tier whose config does not name one: by its model name, else the estimate. */
+export function inferTokenizer(model: string): TokenizerName {
+  if (Object.values(MODEL_FOR_TIER).includes(model)) return "qwen2.5";
+  return QWEN_VOCABULARY.test(model) ? "qwen2.5" : "estimate";
+}
 
 /** Limits.concurrency is each tier's own concurrency setting. */
 export function concurrencyByTier(tiers: Record<Tier, TierSettings>): Record<Tier, number> {

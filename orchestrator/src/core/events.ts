@@ -1,7 +1,7 @@
 // Every event smol-coder logs, in one union. The first group is the seed's table; the rest
 // are the few extra events the issues ask for. Adding a field here is the only way to log it,
 // which keeps the README's event table honest.
-import type { Tier } from "./types.ts";
+import type { Tier, TokenizerName } from "./types.ts";
 
 export interface TokenTotals {
   prompt: number;
@@ -33,12 +33,37 @@ export type SmolEvent =
       unchanged: string[];
     }
   | { event: "task_created"; tier: Tier; description: string; files: string[] }
-  | { event: "tier_selected"; tier: Tier; reason: string }
+  | {
+      event: "tier_selected";
+      tier: Tier;
+      reason: string;
+      /** The first prompt at that tier, counted by its tokenizer. */
+      promptTokens: number;
+    }
+  | {
+      event: "tier_skipped";
+      /** The tier passed over: its window cannot hold the prompt, even with the files shown in part. */
+      tier: Tier;
+      reason: string;
+      promptTokens: number;
+      /** What its window leaves for the prompt (contextWindow - maxTokens). */
+      available: number;
+    }
+  | { event: "prompt_excerpted"; tier: Tier; attempt: number; files: ExcerptedFileEvent[] }
   | { event: "slot_wait"; tier: Tier; position: number; holders: number; limit: number }
   | { event: "slot_acquired"; tier: Tier; waitedMs: number }
   | { event: "tier_deferred"; tier: Tier; busyTiers: Tier[] }
   | { event: "tier_resumed"; tier: Tier; waitedMs: number }
-  | { event: "model_call_start"; tier: Tier; model: string; attempt: number }
+  | {
+      event: "model_call_start";
+      tier: Tier;
+      model: string;
+      attempt: number;
+      /** The request as counted before sending, chat template included. */
+      promptTokens: number;
+      /** "qwen2.5": counted exactly with Qwen's tokenizer; "estimate": over-counted on purpose. */
+      tokenizer: TokenizerName;
+    }
   | {
       event: "model_call_complete";
       tier: Tier;
@@ -77,7 +102,9 @@ export type SmolEvent =
       tier: Tier;
       model: string;
       attempt: number;
-      estimatedTokens: number;
+      /** As model_call_start counted it. */
+      promptTokens: number;
+      tokenizer: TokenizerName;
       reportedTokens: number;
       contextWindow: number;
     }
@@ -153,6 +180,18 @@ export type SmolEvent =
       output: string;
     };
 
+/** A file the prompt showed as its outline and excerpts. */
+export interface ExcerptedFileEvent {
+  file: string;
+  /** Lines in the file, and how many of them were shown. */
+  lines: number;
+  shownLines: number;
+  /** The line ranges shown, e.g. "1-14, 120-164". */
+  shown: string;
+  /** 0 is the most detailed level of excerpts; higher levels show less. */
+  level: number;
+}
+
 /** Logged once at the end of a run, over all its tasks. */
 export interface RunSummaryEvent {
   event: "run_summary";
@@ -180,6 +219,8 @@ export const EVENT_LEVEL: Record<EventName, "debug" | "info" | "warn" | "error">
   journal_recovered: "warn",
   task_created: "info",
   tier_selected: "info",
+  tier_skipped: "warn",
+  prompt_excerpted: "info",
   slot_wait: "info",
   slot_acquired: "info",
   tier_deferred: "info",

@@ -42,6 +42,14 @@ export interface Limits {
   concurrency: Record<Tier, number>;
 }
 
+/**
+ * How a tier's prompts are counted: "qwen2.5" with Qwen's own tokenizer (exact; Qwen2.5 and Qwen3
+ * share one vocabulary), "estimate" with a character-class estimate that over-counts on purpose.
+ */
+export const TOKENIZERS = ["qwen2.5", "estimate"] as const;
+export const TokenizerSchema = z.enum(TOKENIZERS);
+export type TokenizerName = z.infer<typeof TokenizerSchema>;
+
 /** How one tier's model is called. */
 export interface TierSettings {
   model: string;
@@ -49,6 +57,13 @@ export interface TierSettings {
   contextWindow: number;
   temperature: number;
   maxTokens: number;
+  tokenizer: TokenizerName;
+}
+
+/** Lines `start` to `end` of a file, 1-based and inclusive. */
+export interface LineRange {
+  start: number;
+  end: number;
 }
 
 /** What the model returned for one call, after the transport is done with it. */

@@ -1,4 +1,5 @@
 // The shapes planEdit takes and returns, and the refusal any stage of it can end in.
+import type { LineRange } from "../core/types.ts";
 
 export type EditStrategy = "strict" | "tolerant" | "whole-file";
 
@@ -19,7 +20,8 @@ type RejectReason =
   | "hunk_ambiguous"
   | "elision"
   | "no_change"
-  | "empties_file";
+  | "empties_file"
+  | "not_shown";
 
 export type EditPlan =
   | {
@@ -36,6 +38,8 @@ export type EditPlan =
       reason: RejectReason;
       /** Written FOR THE MODEL: which file, which hunk, which lines, what to do instead. */
       detail: string;
+      /** not_shown: the lines of each file the edit changed without their having been shown. */
+      unseen?: Array<{ path: string; lines: LineRange[] }>;
     };
 
 /**
@@ -59,6 +63,12 @@ export interface PlanEditInput {
   applyStrict?: StrictApplier;
   /** The task's description: an edit may empty or delete a file only when it asks for that. */
   description?: string;
+  /**
+   * For files the model was shown only in part: the lines it was shown (of `current`). An edit
+   * must leave every other line as it is, and such a file cannot be answered whole. Files not
+   * in the map were shown whole.
+   */
+  shown?: ReadonlyMap<string, readonly LineRange[]>;
 }
 
 export type Rejection = Extract<EditPlan, { ok: false }>;

@@ -17,6 +17,7 @@ import { extractEdits } from "./extract.ts";
 import { WHOLE_FILE_MAX_LINES } from "./limits.ts";
 import { renderChanges } from "./normalise.ts";
 import { ownedList } from "./refusals.ts";
+import { unseenRefusal } from "./shown.ts";
 import { patchApplier } from "./strict.ts";
 import { selectWholeFiles, wholeFileChanges } from "./whole-file.ts";
 
@@ -38,6 +39,8 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
   );
   if (!whole.ok) return whole;
   if (plans.length === 0 && whole.value.length === 0) return noDiffRefusal(input);
+  const partial = whole.value.find((w) => input.shown?.has(w.path));
+  if (partial) return partialWholeRefusal(partial.path);
 
   const size = diffSize(plans);
   const unfit = tooLargeRefusal(size, input.maxLines) ?? elisionRefusal(plans) ?? unanchoredHunkRefusal(plans);
@@ -62,7 +65,16 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
     changes.push(...wholeChanges.value);
     strategy = "whole-file";
   }
-  return finishPlan(changes, strategy, input.maxLines, input.description ?? "");
+  // Lines the model was not shown come first: a refusal of anything else would point it at them.
+  const unseen = input.shown ? unseenRefusal(changes.filter((c) => c.before !== c.after), input.shown) : null;
+  return unseen ?? finishPlan(changes, strategy, input.maxLines, input.description ?? "");
+}
+
+function partialWholeRefusal(path: string): Rejection {
+  return reject(
+    "not_shown",
+    `You were shown only parts of ${path}, so a complete new version of it cannot be checked against the lines you did not see. Send a unified diff (--- a/${path}, +++ b/${path}, @@ hunks) that changes only lines you were shown.`,
+  );
 }
 
 function noDiffRefusal(input: PlanEditInput): Rejection {

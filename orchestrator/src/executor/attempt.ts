@@ -1,23 +1,28 @@
-// One attempt's model half: prompt, call (inside the tier's concurrency slot), and turn the
-// reply into an edit plan. It never touches the workspace; the orchestrator applies the plan.
+// One attempt's model half: the call with a prompt already fitted to the tier (inside the tier's
+// concurrency slot), and the reply turned into an edit plan. It never touches the workspace; the
+// task loop applies the plan.
 import type { Logger } from "pino";
-import { fitPrompt, looksTruncated, tooLargeMessage } from "./budget.ts";
+import type { PromptFit } from "./budget.ts";
 import { DEFAULT_TIERS } from "../core/defaults.ts";
 import type { EditPlan } from "../edits/contract.ts";
-import { WHOLE_FILE_MAX_LINES } from "../edits/limits.ts";
 import { planEdit } from "../edits/plan.ts";
 import type { ModelClient, ModelFailure } from "./model-client.ts";
-import { buildMessages, type PreviousAttempt } from "./prompt.ts";
+import type { ChatMessage } from "./prompt.ts";
+import type { TokenCounters } from "./tokens/counter.ts";
+import { cacheableTokens, looksTruncated } from "./truncation.ts";
 import type { SlotObserver as WarmObserver, TierLimiter } from "../concurrency/types.ts";
 import { emit } from "../core/telemetry.ts";
-import type { ModelReply, Task, Tier, TierSettings } from "../core/types.ts";
+import type { LineRange, ModelReply, Task, Tier, TierSettings } from "../core/types.ts";
 
 export interface AttemptInput {
   task: Task;
   attempt: number;
   tier: Tier;
   files: ReadonlyMap<string, string | null>;
-  previous: PreviousAttempt | null;
+  /** The prompt, fitted to this tier's window (budget.ts). */
+  prompt: Extract<PromptFit, { ok: true }>;
+  /** The prompt this task last sent to the same model: a server may have its start cached. */
+  sentBefore: readonly ChatMessage[] | null;
   maxPatchLines: number;
 }
 
@@ -26,6 +31,8 @@ export interface ExecutorDeps {
   limiter: TierLimiter;
   logger: Logger;
   tiers?: Record<Tier, TierSettings>;
+  /** One per process: Qwen's tokenizer is loaded once, on the first prompt. */
+  tokens?: TokenCounters;
   signal?: AbortSignal;
   /** Told when the call queues for its slot and when it goes out. */
   onSlot?: (state: "queued" | "calling") => void;
@@ -34,34 +41,27 @@ export interface ExecutorDeps {
 export type AttemptOutcome =
   | { kind: "edit"; reply: ModelReply; plan: EditPlan }
   /** usage: what a reply that was cut off still cost. */
-  | { kind: "model_failed"; failure: ModelFailure; model: string; usage?: ModelReply["usage"] }
-  | { kind: "too_large"; message: string };
+  | { kind: "model_failed"; failure: ModelFailure; model: string; usage?: ModelReply["usage"] };
 
 export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): Promise<AttemptOutcome> {
   const settings = (deps.tiers ?? DEFAULT_TIERS)[input.tier];
-  const fit = fitPrompt(
-    (feedbackBudget) =>
-      buildMessages({
-        task: input.task,
-        files: input.files,
-        previous: input.previous,
-        wholeFileMaxLines: WHOLE_FILE_MAX_LINES,
-        feedbackBudget,
-      }),
-    settings.contextWindow,
-    settings.maxTokens,
-  );
-  if (!fit.ok) return { kind: "too_large", message: tooLargeMessage(fit, input.tier, settings.contextWindow, settings.maxTokens) };
-
+  const { prompt } = input;
   const log = deps.logger;
   const result = await deps.limiter.run(
     input.tier,
     () => {
       deps.onSlot?.("calling");
-      emit(log, { event: "model_call_start", tier: input.tier, model: settings.model, attempt: input.attempt });
+      emit(log, {
+        event: "model_call_start",
+        tier: input.tier,
+        model: settings.model,
+        attempt: input.attempt,
+        promptTokens: prompt.tokens,
+        tokenizer: prompt.tokenizer,
+      });
       return deps.client.complete({
         model: settings.model,
-        messages: fit.messages,
+        messages: prompt.messages,
         temperature: settings.temperature,
         maxTokens: settings.maxTokens,
         signal: deps.signal,
@@ -109,13 +109,15 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     durationMs: result.durationMs,
   });
   emit(log, { event: "model_reply", tier: input.tier, model: settings.model, attempt: input.attempt, content: result.content });
-  if (looksTruncated(fit.estimate, result.usage.promptTokens)) {
+  const cacheable = cacheableTokens(prompt.messages, prompt.tokens, prompt.systemTokens, input.sentBefore);
+  if (looksTruncated({ tokens: prompt.tokens, exact: prompt.tokenizer !== "estimate", cacheable, reported: result.usage.promptTokens })) {
     emit(log, {
       event: "prompt_truncated",
       tier: input.tier,
       model: settings.model,
       attempt: input.attempt,
-      estimatedTokens: fit.estimate,
+      promptTokens: prompt.tokens,
+      tokenizer: prompt.tokenizer,
       reportedTokens: result.usage.promptTokens,
       contextWindow: settings.contextWindow,
     });
@@ -126,6 +128,7 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     filesOwned: input.task.filesOwned,
     maxLines: input.maxPatchLines,
     description: input.task.description,
+    shown: shownRanges(prompt),
   });
   return { kind: "edit", reply: result, plan };
 }
@@ -135,4 +138,9 @@ export function cutOffMessage(finishReason: string | null, maxTokens: number): s
   if (finishReason === "length") return `the reply was cut off at max_tokens (${maxTokens} tokens) before it was complete; none of it was applied`;
   if (finishReason === null) return "the reply stream ended without a finish_reason, so the reply may be incomplete; none of it was applied";
   return null;
+}
+
+/** The lines shown of each file the prompt showed in part; files shown whole are not in it. */
+function shownRanges(prompt: Extract<PromptFit, { ok: true }>): ReadonlyMap<string, readonly LineRange[]> | undefined {
+  return prompt.excerpts.length === 0 ? undefined : new Map(prompt.excerpts.map((e) => [e.file, e.shown]));
 }

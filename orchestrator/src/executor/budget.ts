@@ -1,54 +1,144 @@
-// Keeps a prompt inside the tier's context window. Ollama keeps only what fits in num_ctx and
-// drops the rest without a word, so a prompt that does not fit must be trimmed or refused here.
-import type { ChatMessage } from "./prompt.ts";
+// Fits a prompt into a tier's context window, by the tier's own token count. Ollama keeps only
+// what fits in num_ctx and drops the rest without a word, so nothing is sent that does not fit.
+// What gives way, in order: the error feedback and the previous diff are trimmed; then the
+// biggest owned files are shown as an outline and excerpts, at less and less detail. A prompt
+// that does not fit even then is not sent (the caller tries another tier, or refuses).
+import type { LineRange, Task, TokenizerName } from "../core/types.ts";
+import { WHOLE_FILE_MAX_LINES } from "../edits/limits.ts";
+import type { Declaration } from "../source/outline.ts";
+import { excerptFile, fileLines, type FileExcerpt } from "./excerpts/excerpt.ts";
+import { EXCERPT_LEVELS } from "./excerpts/regions.ts";
+import { descriptionTerms } from "./excerpts/terms.ts";
+import { buildMessages, messagesOf, PART_SEPARATOR, userPromptParts, type ChatMessage, type PreviousAttempt, type PromptInput } from "./prompt.ts";
+import type { TokenCounter } from "./tokens/counter.ts";
 
-/**
- * The estimate rule: one token per 3 characters, plus 4 per message for the chat template.
- * Qwen2.5's tokenizer averages 3.5 to 4 characters a token on TypeScript and English, so
- * dividing by 3 over-counts by 15 to 30 percent. Over-counting is the safe side: it refuses a
- * prompt that would have just fitted rather than letting Ollama cut the start of one that does not.
- */
-export const CHARS_PER_TOKEN = 3;
-const TOKENS_PER_MESSAGE = 4;
-
-export function estimateTokens(messages: readonly ChatMessage[]): number {
-  return messages.reduce((sum, m) => sum + Math.ceil(m.content.length / CHARS_PER_TOKEN) + TOKENS_PER_MESSAGE, 0);
+export interface PromptSource {
+  task: Task;
+  /** Owned path -> content before the task (null: a new file). */
+  files: ReadonlyMap<string, string | null>;
+  previous: PreviousAttempt | null;
+  /** Lines the baseline's errors point at, per owned file: excerpts show them. */
+  baselineLines?: ReadonlyMap<string, readonly number[]>;
 }
 
-export interface Fit {
-  ok: boolean;
-  messages: ChatMessage[];
-  estimate: number;
-  /** Tokens available for the prompt: the window less the reply's max tokens. */
-  available: number;
-  feedbackBudget: number;
+export interface PromptWindow {
+  contextWindow: number;
+  maxTokens: number;
 }
 
-/** The feedback budgets tried, largest first: trimming errors and the old diff before refusing. */
-const FEEDBACK_BUDGETS = [6_000, 3_000, 1_500, 600];
+export interface ExcerptedFile {
+  file: string;
+  lines: number;
+  shown: LineRange[];
+  /** 0 is the most detailed of EXCERPT_LEVELS. */
+  level: number;
+}
 
-export function fitPrompt(build: (feedbackBudget: number) => ChatMessage[], contextWindow: number, maxTokens: number): Fit {
-  const available = contextWindow - maxTokens;
-  let last: Fit | null = null;
-  for (const feedbackBudget of FEEDBACK_BUDGETS) {
-    const messages = build(feedbackBudget);
-    const estimate = estimateTokens(messages);
-    last = { ok: estimate <= available, messages, estimate, available, feedbackBudget };
-    if (last.ok) return last;
+export type PromptFit =
+  | {
+      ok: true;
+      messages: ChatMessage[];
+      /** The whole request as the tier's tokenizer counts it, chat template included. */
+      tokens: number;
+      /** Tokens the window leaves for the prompt: contextWindow - maxTokens. */
+      available: number;
+      tokenizer: TokenizerName;
+      /** The files shown in part, and the lines shown of each. */
+      excerpts: ExcerptedFile[];
+      /** Tokens of the system message in its template: a server may have them cached. */
+      systemTokens: number;
+    }
+  | {
+      ok: false;
+      /** The smallest prompt that could be built, counted. */
+      tokens: number;
+      available: number;
+      tokenizer: TokenizerName;
+      /** The files that prompt showed in part. */
+      excerpted: string[];
+    };
+
+/** Finds (and remembers) a file's outline; null when it has none. */
+export type OutlineSource = (file: string, content: string) => Promise<readonly Declaration[] | null>;
+
+const WHOLE_FEEDBACK = [6_000, 3_000, 1_500];
+const EXCERPT_FEEDBACK = [3_000, 1_500, 600];
+/** Files shorter than this are always shown whole: an excerpt of them would save little. */
+const MIN_EXCERPT_LINES = 40;
+/** Counting the parts one by one may differ from counting the whole where two parts meet. */
+const SLACK_PER_JOIN = 2;
+
+export async function fitPrompt(source: PromptSource, window: PromptWindow, counter: TokenCounter, outline: OutlineSource): Promise<PromptFit> {
+  const available = window.contextWindow - window.maxTokens;
+  const base: PromptInput = { task: source.task, files: source.files, previous: source.previous, wholeFileMaxLines: WHOLE_FILE_MAX_LINES };
+  const budgets = (list: number[]) => (source.previous ? list : list.slice(0, 1));
+  const attempt = (input: PromptInput) => tryFit(input, available, counter);
+
+  let last: PromptInput = base;
+  for (const feedbackBudget of budgets(WHOLE_FEEDBACK)) {
+    last = { ...base, feedbackBudget };
+    const fit = attempt(last);
+    if (fit) return fit;
   }
-  return last!;
+  const candidates = excerptable(base, counter);
+  const sources = await Promise.all(candidates.map((file) => excerptSource(file, source, outline)));
+  for (const [level, spec] of EXCERPT_LEVELS.entries()) {
+    for (const feedbackBudget of budgets(EXCERPT_FEEDBACK)) {
+      for (let k = 1; k <= candidates.length; k++) {
+        const excerpts = new Map(candidates.slice(0, k).map((file, i) => [file, excerptFile(sources[i]!, spec)] as const));
+        last = { ...base, feedbackBudget, excerpts };
+        const fit = attempt(last);
+        if (fit) return { ...fit, excerpts: describeExcerpts(excerpts, level) };
+      }
+    }
+  }
+  return { ok: false, tokens: counter.chat(buildMessages(last)), available, tokenizer: counter.tokenizer, excerpted: [...(last.excerpts?.keys() ?? [])] };
 }
 
-/** A reported prompt this far below the estimate means the server cut the prompt. */
-export function looksTruncated(estimate: number, reported: number): boolean {
-  return reported > 0 && reported < estimate * 0.5;
+/** The fit of one candidate prompt, or null. Parts are counted first (cheap, remembered); only a prompt that may fit is counted whole. */
+function tryFit(input: PromptInput, available: number, counter: TokenCounter): Extract<PromptFit, { ok: true }> | null {
+  const parts = userPromptParts(input);
+  const messages = messagesOf(parts);
+  const system = counter.text(messages[0]!.content);
+  const sum = counter.template(messages.length) + system + parts.reduce((n, p, i) => n + counter.text(i < parts.length - 1 ? p + PART_SEPARATOR : p), 0);
+  if (sum - SLACK_PER_JOIN * (parts.length - 1) > available) return null;
+  const tokens = counter.chat(messages);
+  if (tokens > available) return null;
+  return { ok: true, messages, tokens, available, tokenizer: counter.tokenizer, excerpts: [], systemTokens: system + counter.template(1) };
 }
 
-export function tooLargeMessage(fit: Fit, tier: string, contextWindow: number, maxTokens: number): string {
-  return (
-    `the prompt for the ${tier} tier is about ${fit.estimate} tokens, but its context window is ${contextWindow} ` +
-    `tokens with ${maxTokens} kept for the reply (${fit.available} left for the prompt). ` +
-    `Own fewer or smaller files, or raise the window: set tiers.${tier}.contextWindow in smol-coder.config.json ` +
-    `and num_ctx for that model in litellm/config.yaml to the same larger number.`
-  );
+/** Files that may be shown in part, biggest first. */
+function excerptable(input: PromptInput, counter: TokenCounter): string[] {
+  const sized: Array<{ file: string; tokens: number }> = [];
+  for (const [file, content] of input.files) {
+    if (content === null || fileLines(content).length < MIN_EXCERPT_LINES) continue;
+    sized.push({ file, tokens: counter.text(content) });
+  }
+  return sized.sort((a, b) => b.tokens - a.tokens).map((s) => s.file);
+}
+
+async function excerptSource(file: string, source: PromptSource, outline: OutlineSource) {
+  const content = source.files.get(file)!;
+  return {
+    content,
+    outline: await outline(file, content),
+    terms: descriptionTerms(source.task.description),
+    errorLines: source.baselineLines?.get(file) ?? [],
+    focus: source.previous?.focus?.get(file) ?? [],
+  };
+}
+
+function describeExcerpts(excerpts: ReadonlyMap<string, FileExcerpt>, level: number): ExcerptedFile[] {
+  return [...excerpts].map(([file, ex]) => ({ file, lines: ex.totalLines, shown: ex.regions, level }));
+}
+
+/** Memoises outlines per file for one task (the files do not change between its attempts). */
+export function outlineCache(find: (file: string, content: string) => Promise<Declaration[] | null>): OutlineSource {
+  const memo = new Map<string, Promise<readonly Declaration[] | null>>();
+  return (file, content) => {
+    const key = `${file}\0${content.length}`;
+    let hit = memo.get(key);
+    if (!hit) memo.set(key, (hit = find(file, content).catch(() => null)));
+    return hit;
+  };
 }

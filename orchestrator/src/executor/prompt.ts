@@ -1,8 +1,10 @@
 // Builds the chat messages for one attempt. Pure: the same inputs always give the same prompt,
-// which is what makes the prompt testable as a table and the token estimate trustworthy.
+// which is what makes the prompt testable as a table and its parts countable one by one.
 import path from "node:path";
 import SYSTEM_PROMPT from "./prompts/system.md" with { type: "text" };
-import type { Task } from "../core/types.ts";
+import type { LineRange, Task } from "../core/types.ts";
+import type { FileExcerpt } from "./excerpts/excerpt.ts";
+import { renderExcerpt } from "./excerpts/render.ts";
 
 export interface ChatMessage {
   role: "system" | "user";
@@ -16,6 +18,11 @@ export interface PreviousAttempt {
   errors: string[];
   /** Whether the reply was refused for its format, so the next one should use another. */
   formatRefused: boolean;
+  /**
+   * Lines of the original files the retry should show, when a file is shown in part: around its
+   * errors and its edit, and the lines it tried to change without having seen them.
+   */
+  focus?: ReadonlyMap<string, readonly LineRange[]>;
 }
 
 export interface PromptInput {
@@ -27,39 +34,55 @@ export interface PromptInput {
   wholeFileMaxLines: number;
   /** Character budget for the feedback block (errors + previous diff). */
   feedbackBudget?: number;
+  /** Files too big to show whole: shown as their outline and these excerpts. */
+  excerpts?: ReadonlyMap<string, FileExcerpt>;
 }
 
 export const DEFAULT_FEEDBACK_BUDGET = 6_000;
 
 export function buildMessages(input: PromptInput): ChatMessage[] {
+  return messagesOf(userPromptParts(input));
+}
+
+/** The request for a user prompt given as its parts. */
+export function messagesOf(parts: readonly string[]): ChatMessage[] {
   return [
     { role: "system", content: SYSTEM_PROMPT.trim() },
-    { role: "user", content: buildUserPrompt(input) },
+    { role: "user", content: parts.join(PART_SEPARATOR) },
   ];
 }
 
 export function buildUserPrompt(input: PromptInput): string {
+  return userPromptParts(input).join(PART_SEPARATOR);
+}
+
+export const PART_SEPARATOR = "\n\n";
+
+/** The user prompt's parts, in order: the budget counts them one by one, then the whole once. */
+export function userPromptParts(input: PromptInput): string[] {
   const parts: string[] = [];
   parts.push(`## Task\n${input.task.description.trim()}`);
   parts.push(
     "## Files you own\nYou may change only these files. Their current content is shown below; your edit applies to exactly this content.",
   );
-  for (const [file, content] of input.files) parts.push(describeFile(file, content));
-  if (input.previous) parts.push(describePrevious(input.previous, input.feedbackBudget ?? DEFAULT_FEEDBACK_BUDGET));
+  for (const [file, content] of input.files) parts.push(describeFile(file, content, input.excerpts?.get(file)));
+  if (input.previous) parts.push(describePrevious(input.previous, input.feedbackBudget ?? DEFAULT_FEEDBACK_BUDGET, (input.excerpts?.size ?? 0) > 0));
   parts.push(describeFormat(input));
-  return parts.join("\n\n");
+  return parts;
 }
 
-function describeFile(file: string, content: string | null): string {
+function describeFile(file: string, content: string | null, excerpt: FileExcerpt | undefined): string {
   if (content === null) return `### ${file}\n(new file: it does not exist yet; create it)`;
+  if (excerpt) return renderExcerpt(file, content, excerpt, { fence, language: languageOf(file) });
   const lines = countLines(content);
   // The content is shown without line numbers: the model copies context lines verbatim into the
   // diff, and numbered lines invite it to copy the numbers too. The applier finds hunks by content.
   return `### ${file} (${lines} line${lines === 1 ? "" : "s"})\n${fence(content, languageOf(file))}`;
 }
 
-function describePrevious(previous: PreviousAttempt, budget: number): string {
+function describePrevious(previous: PreviousAttempt, budget: number, inPart: boolean): string {
   const out = ["## Your previous attempt failed", "It has been undone: the files above are unchanged."];
+  if (inPart) out.push("The excerpts above now include the lines your previous edit changed, the lines its errors point at, and any lines it tried to change without seeing them.");
   const errors = trimLines(previous.errors, Math.floor(budget * 0.6));
   out.push(`What went wrong:\n${fence(errors.join("\n"), "text")}`);
   if (previous.diff) {
@@ -72,7 +95,7 @@ function describePrevious(previous: PreviousAttempt, budget: number): string {
 
 function describeFormat(input: PromptInput): string {
   const wholeOk = [...input.files].filter(
-    ([, c]) => c === null || countLines(c) <= input.wholeFileMaxLines,
+    ([f, c]) => c === null || (countLines(c) <= input.wholeFileMaxLines && !input.excerpts?.has(f)),
   ).map(([f]) => f);
   const lines = ["## Answer format"];
   if (input.previous?.formatRefused && wholeOk.length > 0) {

@@ -8,6 +8,7 @@ import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { ResolvedConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import type { ModelClient } from "../executor/model-client.ts";
+import { createTokenCounters, type TokenCounters } from "../executor/tokens/counter.ts";
 import type { GitSession } from "../git/session.ts";
 import type { TaskOutcome } from "../task/outcomes.ts";
 import type { PhaseInfo } from "../task/phase.ts";
@@ -48,6 +49,8 @@ export interface BatchOptions {
     liveFiles?: Set<OwnedFiles>;
     /** Finishes a killed run's journal, before a task opens its files. */
     recover?: () => Promise<void>;
+    /** Shared by the batch's tasks: Qwen's tokenizer is loaded once, on the first prompt. */
+    tokens?: TokenCounters;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -95,6 +98,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
     emit(deps.logger.child({ taskId: ids[i] }), { event: "task_skipped", description: tasks[i]!.description, earlierRunId: options.earlier!.runId, commit: earlier.commit?.sha ?? null });
   }
 
+  const tokens = deps.tokens ?? createTokenCounters();
   const settled = await Promise.allSettled(
     prepared.map(async ({ task, checks, verified }, i) => {
       if (skip.has(i)) return;
@@ -117,6 +121,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           recover: deps.recover,
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
+          tokens,
           signal: deps.signal,
           runner: deps.runner,
           onPhase: (info) => deps.onPhase?.(ids[i]!, info),

@@ -16,6 +16,7 @@ import type { OwnedFiles } from "../workspace/owned-files.ts";
 import { COMMIT_CHECK, commitRefusal } from "./commit-refusal.ts";
 import { logCheckResults } from "./check-events.ts";
 import { buildFeedback } from "./feedback.ts";
+import { retryFocus } from "./focus.ts";
 
 /** The checks of a task and the baseline they are judged against. */
 export interface Verification {
@@ -102,7 +103,7 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
   // A refused commit's first line says a hook refused it; the rest is the hook's own output.
   const header = verdict.failedChecks.includes(COMMIT_CHECK) ? [verdict.errors[0]!] : [];
   const feedback = [...header, ...buildFeedback(verdict.diagnostics, changes)];
-  return { kind: "failed", errors, previous: { diff: plan.diff, errors: feedback, formatRefused: false } };
+  return { kind: "failed", errors, previous: { diff: plan.diff, errors: feedback, formatRefused: false, focus: retryFocus(plan.changes, verdict.diagnostics) } };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The escalation rules as one pure function, so they can be read and tested as a table.
 import { TIERS, type AttemptRecord, type Decision, type Tier } from "../core/types.ts";
+import type { FitTable } from "./routing.ts";
 
 export interface PolicyLimits {
   attemptsPerTier: number;
@@ -30,4 +31,25 @@ export function decide(history: readonly AttemptRecord[], result: AttemptRecord,
 export function escalationReason(history: readonly AttemptRecord[], tier: Tier): string {
   const n = history.filter((a) => a.tier === tier).length;
   return `${n} failure${n === 1 ? "" : "s"} at ${tier} tier`;
+}
+
+export interface EscalationTarget {
+  /** The tier to move to, or null when no tier above holds the prompt. */
+  to: Tier | null;
+  /** Tiers passed over on the way: their window cannot hold the prompt, even with files shown in part. */
+  skipped: Tier[];
+}
+
+/**
+ * Where escalation from `from` goes: the next tier up whose window holds the next prompt (`fits`
+ * has the tiers above `from`). With `including`, `from` itself is tried first: a retry whose
+ * prompt outgrew its tier.
+ */
+export function escalationTarget(from: Tier, fits: FitTable, including = false): EscalationTarget {
+  const skipped: Tier[] = [];
+  for (const tier of TIERS.slice(TIERS.indexOf(from) + (including ? 0 : 1))) {
+    if (fits[tier] && fits[tier]!.holds !== "none") return { to: tier, skipped };
+    skipped.push(tier);
+  }
+  return { to: null, skipped };
 }

@@ -1,12 +1,24 @@
-// Picks the tier a task starts on.
+// Picks the tier a task starts on: by the task's size (the seed's rules), then by whether the
+// tier's window holds the prompt. Pure, so it reads and tests as a table; routeTask logs it.
 import type { Logger } from "pino";
 import { emit } from "../core/telemetry.ts";
-import type { Limits, Task, Tier } from "../core/types.ts";
+import { TIERS, type Limits, type Task, type Tier } from "../core/types.ts";
 
 export interface Route {
   tier: Tier;
   reason: string;
 }
+
+/** How a tier's window holds a task's prompt: with every file whole, with big files shown in part, or not at all. */
+export interface TierFit {
+  holds: "whole" | "excerpts" | "none";
+  /** The prompt's tokens: the one sent when it holds, else the smallest that could be built. */
+  tokens: number;
+  /** What the window leaves for the prompt: contextWindow - maxTokens. */
+  available: number;
+}
+
+export type FitTable = Partial<Record<Tier, TierFit>>;
 
 /** Rules are tried in order; the last one always matches. */
 export function chooseTier(task: Task, limits: Pick<Limits, "deepStartFiles" | "deepStartChars">): Route {
@@ -21,9 +33,27 @@ export function chooseTier(task: Task, limits: Pick<Limits, "deepStartFiles" | "
   return { tier: "fast", reason: "default" };
 }
 
+/**
+ * Where the task really starts: the routed tier when its window holds the prompt with every file
+ * whole, else the first tier above it that does (seeing the files whole beats seeing them in
+ * part); when none does, the first from the routed one up that holds it with files shown in part.
+ * Null when no tier holds it at all.
+ */
+export function startTier(route: Route, fits: FitTable): Route | null {
+  const candidates = TIERS.slice(TIERS.indexOf(route.tier));
+  const at = (t: Tier) => fits[t];
+  const whole = candidates.find((t) => at(t)?.holds === "whole");
+  if (whole === route.tier) return route;
+  const first = at(route.tier);
+  const why = first ? `the prompt (${first.tokens} tokens) does not fit the ${route.tier} tier's window (${first.available} left for the prompt)` : "";
+  if (whole) return { tier: whole, reason: `${route.reason}; ${why}, ${whole}'s holds it` };
+  const part = candidates.find((t) => at(t)?.holds === "excerpts");
+  if (!part) return null;
+  return { tier: part, reason: `${route.reason}; no tier's window holds the files whole, so the biggest are shown as an outline and excerpts` };
+}
+
 /** Chooses the tier and logs the decision exactly as it is returned. */
-export function routeTask(task: Task, limits: Limits, logger: Logger): Route {
-  const route = chooseTier(task, limits);
-  emit(logger, { event: "tier_selected", ...route });
+export function routeTask(route: Route, promptTokens: number, logger: Logger): Route {
+  emit(logger, { event: "tier_selected", ...route, promptTokens });
   return route;
 }

@@ -1,76 +1,36 @@
-// The task loop: baseline, then attempts until one passes or the policy gives up. Each attempt
-// asks the model, applies the edit, verifies it and keeps or undoes it. Every attempt starts
-// from the files exactly as they were before the task, so each diff applies to the content its
-// prompt showed, and an abort leaves the workspace byte for byte as it was.
+// The task loop: fit the prompt and pick the tier, then attempts (the first one while the
+// baseline runs) until one passes or the policy gives up. Each attempt asks the model, applies
+// the edit, verifies it and keeps or undoes it. Every attempt starts from the files exactly as
+// they were before the task, so each diff applies to the content its prompt showed, and an
+// abort leaves the workspace byte for byte as it was.
 import type { Logger } from "pino";
 import { DEFAULT_TIERS } from "../core/defaults.ts";
 import { emit } from "../core/telemetry.ts";
-import type { AttemptRecord, Limits, Task, Tier } from "../core/types.ts";
+import type { Tier } from "../core/types.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
 import { createLocalGate } from "../concurrency/workspace-gate.ts";
-import type { AttemptOutcome, ExecutorDeps } from "../executor/attempt.ts";
-import type { TaskCommitter } from "../git/types.ts";
+import type { Rejection } from "../edits/contract.ts";
+import type { AttemptOutcome } from "../executor/attempt.ts";
 import { executeAttempt } from "../executor/attempt.ts";
 import { isUnavailable } from "../executor/model-faults.ts";
-import type { PreviousAttempt } from "../executor/prompt.ts";
-import type { BaselineCache } from "../verify/baseline-cache.ts";
-import type { CommandRunner } from "../verify/process.ts";
-import type { CheckPlan } from "../verify/plan.ts";
-import { runChecks } from "../verify/run.ts";
+import type { ChatMessage, PreviousAttempt } from "../executor/prompt.ts";
+import { createTokenCounters } from "../executor/tokens/counter.ts";
+import { runChecks, type VerifyRun } from "../verify/run.ts";
 import { hashOwnedFiles, type FileHashes } from "../workspace/fingerprint.ts";
 import { openOwnedFiles, type OwnedFiles, type WriteResult } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
 import { commitAttempt } from "./commit-refusal.ts";
 import { startBaseline, type RunningBaseline } from "./baseline.ts";
+import { excerptEvent } from "./excerpt-event.ts";
+import { mergeFocus, unseenFocus } from "./focus.ts";
 import type { TaskOutcome } from "./outcomes.ts";
-import { PhaseReporter, type OnPhase } from "./phase.ts";
-import { decide, escalationReason, nextTier } from "./policy.ts";
-import { chooseTier, routeTask } from "./routing.ts";
+import { PhaseReporter } from "./phase.ts";
+import { decide, escalationReason } from "./policy.ts";
+import { chooseTier } from "./routing.ts";
+import { CUT_OFF_ADVICE, FORMAT_REASONS, NOTHING_KEPT, type InFlight, type RunTaskOptions, type Step } from "./run-options.ts";
 import { TaskTally } from "./tally.ts";
-
-export interface RunTaskOptions {
-  task: Task;
-  workspace: string;
-  limits: Limits;
-  /** Judge every failure, even ones the workspace had before the task. */
-  strict?: boolean;
-  /** The checks that judge each attempt (run/preflight.ts plans them); none means unverified. */
-  checks: CheckPlan;
-  /** Run the whole loop, then put the files back; the outcome still carries the diff. */
-  dryRun?: boolean;
-  /** On abort, leave the last applied attempt in place for inspection. */
-  keepFailed?: boolean;
-  deps: ExecutorDeps & {
-    runner?: CommandRunner;
-    now?: () => number;
-    gate?: WorkspaceGate;
-    baselineCache?: BaselineCache;
-    /** Commits each passing attempt (--commit); absent, nothing is committed. */
-    committer?: TaskCommitter;
-    /** The state folder: the originals are journalled there before the first write (see workspace/journal.ts). */
-    stateDir?: string;
-    /** Open tasks' files, so a process that must exit at once can put them back. */
-    liveFiles?: Set<OwnedFiles>;
-    /** Finishes a killed run's journal (cli/recovery.ts); throws when the user must choose first. */
-    recover?: () => Promise<void>;
-    onPhase?: OnPhase;
-  };
-}
-
-/** What the model is told after a reply that ran out of tokens. */
-const CUT_OFF_ADVICE = "Answer with less this time: a unified diff of only the lines that change, without explanations or unchanged code";
-
-/** Reasons a reply was refused for its shape: the retry should ask for another format. */
-const FORMAT_REASONS = new Set(["no_diff", "parse_error", "hunk_not_found", "hunk_ambiguous", "elision"]);
-
-/** task_abort's marker for every end but an abort under --keep-failed: the files are as they were. */
-const NOTHING_KEPT = { keptFailed: false, keptFiles: [] as string[] };
-
-/** The attempt a task was in when it ended early. */
-type InFlight = { attempt: number; tier: Tier; diff?: string };
-
-/** What one attempt leaves: either the task's end, or a failure for the policy to weigh. */
-type Step = { end: TaskOutcome } | { record: AttemptRecord; previous: PreviousAttempt };
+import { TierFitter } from "./tier-fits.ts";
+import { TierLadder, type Fitted } from "./tier-ladder.ts";
 
 /** A task's outcome, and its owned files as it left them (read while they were still its own). */
 export type TaskEnd = TaskOutcome & { filesLeft: FileHashes };
@@ -96,7 +56,10 @@ export async function runTask(options: RunTaskOptions): Promise<TaskEnd> {
 class TaskRun {
   private readonly log: Logger;
   private readonly tally: TaskTally;
-  private tier: Tier;
+  private readonly fitter: TierFitter;
+  private readonly ladder: TierLadder;
+  /** The prompt last sent to each tier's model: a server may have its start cached. */
+  private readonly sent = new Map<Tier, ChatMessage[]>();
   /** The last edit that was applied, for --keep-failed. */
   private lastApplied: { changes: Map<string, string | null>; diff: string } | null = null;
   /** The baseline, running or done (see startBaseline). */
@@ -110,8 +73,13 @@ class TaskRun {
   ) {
     this.log = options.deps.logger;
     this.tally = new TaskTally(options.deps.now ?? (() => performance.now()));
-    this.tier = routeTask(options.task, options.limits, this.log).tier;
-    emit(this.log, { event: "task_created", tier: this.tier, description: options.task.description, files: options.task.filesOwned });
+    const tiers = options.deps.tiers ?? DEFAULT_TIERS;
+    this.fitter = new TierFitter({ task: options.task, files: owned.original, tiers, counters: options.deps.tokens ?? createTokenCounters() });
+    this.ladder = new TierLadder(this.fitter, this.log);
+  }
+
+  private get tier(): Tier {
+    return this.ladder.tier;
   }
 
   async run(): Promise<TaskOutcome> {
@@ -147,25 +115,51 @@ class TaskRun {
   }
 
   private async steps(): Promise<TaskOutcome> {
+    const { task } = this.options;
+    // Before the baseline: a task no tier can hold ends here, with no check run and no model called.
+    const stuck = await this.ladder.start(task, this.options.limits);
+    emit(this.log, { event: "task_created", tier: this.tier, description: task.description, files: task.filesOwned });
+    if (stuck) return this.tooLarge(stuck.message);
     const down = await this.checkServer();
     if (down) return down;
     // The first call goes out while the baseline runs: the model needs only the files, and the
     // baseline is needed only to judge the first edit. The first attempt then costs the longer
     // of the two, not their sum.
     this.startBaseline();
+    try {
+      return await this.attempts();
+    } finally {
+      await this.stopBaseline();
+    }
+  }
+
+  private async attempts(): Promise<TaskOutcome> {
     let previous: PreviousAttempt | null = null;
     for (let attempt = 1; ; attempt++) {
-      const step = await this.attempt(attempt, previous);
-      if ("end" in step) {
-        await this.stopBaseline();
-        return step.end;
+      // A file shown in part is excerpted around the baseline's errors: that prompt waits for them.
+      if (!this.ladder.ready) await this.baselineResult();
+      const prompt = await this.ladder.prompt(previous);
+      if ("stuck" in prompt) {
+        if (this.tally.history.length === 0) return this.tooLarge(prompt.message);
+        return this.abort(previous?.errors ?? [], `no tier from ${prompt.from} up has a window that holds the prompt`);
       }
+      const step = await this.attempt(attempt, previous, prompt);
+      if ("end" in step) return step.end;
       const decision = decide(this.tally.history, step.record, this.options.limits);
       this.tally.record(step.record);
-      if (decision === "abort") return this.abort(step.record.errors);
-      if (decision === "escalate") this.escalate();
       previous = step.previous;
+      if (decision === "abort") return this.abort(step.record.errors, "attempts exhausted");
+      if (decision === "escalate" && !(await this.ladder.escalate(previous, escalationReason(this.tally.history, this.tier)))) {
+        return this.abort(step.record.errors, `no tier above ${this.tier} has a window that holds the prompt`);
+      }
     }
+  }
+
+  /** The baseline's run, once it is done; the fitter then knows its errors. */
+  private async baselineResult(): Promise<VerifyRun | null> {
+    const baseline = await this.baseline!.result;
+    this.fitter.useBaseline(baseline);
+    return baseline;
   }
 
   /** A server that is not there ends the task before the baseline is spent on it. */
@@ -179,7 +173,7 @@ class TaskRun {
       onRetry: (info) => emit(this.log, { event: "model_call_retry", tier, model, attempt: 1, ...info }),
     });
     if (reach.ok) return null;
-    const step = await this.modelFailed(1, tier, { kind: "model_failed", failure: reach, model });
+    const step = await this.modelFailed(1, tier, { kind: "model_failed", failure: reach, model }, null);
     return "end" in step ? step.end : null;
   }
 
@@ -207,22 +201,23 @@ class TaskRun {
   }
 
   /** One attempt: the model's turn, then the workspace's verdict on what it wrote. */
-  private async attempt(attempt: number, previous: PreviousAttempt | null): Promise<Step> {
+  private async attempt(attempt: number, previous: PreviousAttempt | null, prompt: Fitted): Promise<Step> {
     const { task, limits, deps } = this.options;
     const tier = this.tier;
     const onSlot = (state: "queued" | "calling") => this.phases.set(state, tier, attempt);
-    const input = { task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines };
+    if (prompt.excerpts.length > 0) emit(this.log, excerptEvent(tier, attempt, prompt.excerpts));
+    const sentBefore = this.sent.get(tier) ?? null;
+    this.sent.set(tier, prompt.messages);
+    const input = { task, attempt, tier, files: this.owned.original, prompt, sentBefore, maxPatchLines: limits.maxPatchLines };
     const outcome = await executeAttempt(input, { ...deps, onSlot });
     // A reply that arrived was paid for, even when the run stops before it is used.
     if (outcome.kind === "edit") this.tally.addUsage(tier, outcome.reply.usage);
     if (this.aborted) return { end: await this.interrupted({ attempt, tier }) };
     switch (outcome.kind) {
-      case "too_large":
-        return { end: this.tooLarge(outcome.message) };
       case "model_failed":
-        return this.modelFailed(attempt, tier, outcome);
+        return this.modelFailed(attempt, tier, outcome, previous);
       case "edit":
-        if (!outcome.plan.ok) return this.rejected(attempt, tier, outcome.plan);
+        if (!outcome.plan.ok) return this.rejected(attempt, tier, outcome.plan, previous);
         return this.verifyEdit(attempt, tier, outcome.plan);
     }
   }
@@ -232,7 +227,12 @@ class TaskRun {
     return { status: "too_large", message, ...this.tally.summary(this.tier) };
   }
 
-  private async modelFailed(attempt: number, tier: Tier, outcome: Extract<AttemptOutcome, { kind: "model_failed" }>): Promise<Step> {
+  private async modelFailed(
+    attempt: number,
+    tier: Tier,
+    outcome: Extract<AttemptOutcome, { kind: "model_failed" }>,
+    previous: PreviousAttempt | null,
+  ): Promise<Step> {
     const f = outcome.failure;
     if (outcome.usage) this.tally.addUsage(tier, outcome.usage);
     if (f.reason === "aborted") return { end: await this.interrupted({ attempt, tier }) };
@@ -244,15 +244,19 @@ class TaskRun {
     // A timeout, a stall, a broken stream, a cut-off reply or a server error after its retries
     // is the model failing this attempt.
     const errors = [f.reason === "cut_off" ? `reply cut off: ${f.message}. ${CUT_OFF_ADVICE}` : `model call failed (${f.reason}): ${f.message}`];
-    return { record: { attempt, tier, outcome: "model_failed", diff: null, errors }, previous: { diff: null, errors, formatRefused: false } };
+    return {
+      record: { attempt, tier, outcome: "model_failed", diff: null, errors },
+      previous: { diff: null, errors, formatRefused: false, focus: previous?.focus },
+    };
   }
 
-  private rejected(attempt: number, tier: Tier, plan: { reason: string; detail: string }): Step {
+  private rejected(attempt: number, tier: Tier, plan: Rejection, previous: PreviousAttempt | null): Step {
     emit(this.log, { event: "patch_rejected", tier, attempt, reason: plan.reason, detail: plan.detail });
     const errors = [`patch rejected (${plan.reason}): ${plan.detail}`];
     return {
       record: { attempt, tier, outcome: "patch_rejected", diff: null, errors },
-      previous: { diff: null, errors, formatRefused: FORMAT_REASONS.has(plan.reason) },
+      // Nothing was applied: what the last failure pointed at still matters, and lines the edit reached for unseen are shown next.
+      previous: { diff: null, errors, formatRefused: FORMAT_REASONS.has(plan.reason), focus: mergeFocus(previous?.focus, unseenFocus(plan.unseen)) },
     };
   }
 
@@ -264,7 +268,7 @@ class TaskRun {
     const { deps, task } = this.options;
     // The baseline holds the workspace while it runs, so waiting for it is waiting for the workspace.
     if (!this.baseline!.done) this.phases.set("waiting", tier, attempt);
-    const baseline = await this.baseline!.result;
+    const baseline = await this.baselineResult();
     if (this.aborted) return { end: await this.interrupted({ attempt, tier, diff: plan.diff }) };
     const checks = this.options.checks;
     const verification: Verification = {
@@ -302,14 +306,9 @@ class TaskRun {
     return { record: { attempt, tier, outcome: "verification_fail", diff: plan.diff, errors: result.errors }, previous: result.previous };
   }
 
-  private escalate(): void {
-    const from = this.tier;
-    const to = nextTier(from)!;
-    emit(this.log, { event: "escalation", fromTier: from, toTier: to, reason: escalationReason(this.tally.history, from) });
-    this.tier = to;
-  }
-
-  private async abort(lastErrors: string[]): Promise<TaskOutcome> {
+  private async abort(lastErrors: string[], reason: string): Promise<TaskOutcome> {
+    // The baseline holds the workspace while it runs; an abort before any edit needs it no more.
+    await this.stopBaseline();
     const kept = this.options.keepFailed ? this.lastApplied : null;
     const back = await this.gate.exclusive(async () => {
       const restored = await this.owned.restore();
@@ -317,7 +316,6 @@ class TaskRun {
     });
     if (!back.ok) return this.writeFailed(null, back);
     await this.owned.finish();
-    const reason = "attempts exhausted";
     const keptFiles = kept ? [...kept.changes.keys()] : [];
     emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors, reason, keptFailed: kept !== null, keptFiles });
     return { status: "aborted", lastErrors, reason, diff: kept?.diff ?? null, keptFiles, ...this.tally.summary(this.tier) };

@@ -43,7 +43,7 @@ describe("config file", () => {
     });
     const cfg = await load(ws);
     expect(cfg.source).toBe(path.join(ws, CONFIG_FILE_NAME));
-    expect(cfg.tiers.fast).toEqual({ model: "qwen2.5-coder:7b-instruct", concurrency: 8, contextWindow: 16_384, temperature: 0, maxTokens: 4096 });
+    expect(cfg.tiers.fast).toEqual({ model: "qwen2.5-coder:7b-instruct", concurrency: 8, contextWindow: 16_384, temperature: 0, maxTokens: 4096, tokenizer: "qwen2.5" });
     expect(cfg.tiers.deep.contextWindow).toBe(65_536);
     expect(cfg.tiers.reviewer).toEqual(DEFAULT_TIERS.reviewer);
     expect(cfg.limits).toEqual({
@@ -238,5 +238,19 @@ describe("precedence: flags > env > config file > defaults", () => {
     const cfg = await load(ws, {}, { SMOL_MODEL_FAST: "qwen2.5-coder:7b-instruct", SMOL_MODEL_REVIEWER: "qwen2.5:7b-instruct" });
     const models = Object.fromEntries(TIERS.map((t: Tier) => [t, cfg.tiers[t].model]));
     expect(models).toEqual({ fast: "qwen2.5-coder:7b-instruct", deep: "file-deep", reviewer: "qwen2.5:7b-instruct" });
+  });
+});
+
+describe("tokenizer", () => {
+  test("named in the file it is used; otherwise it follows the model's name", async () => {
+    const ws = await workspaceWith({ tiers: { fast: { tokenizer: "estimate" }, deep: { model: "llama3.1:8b" } } });
+    const cfg = await load(ws, {}, { SMOL_MODEL_REVIEWER: "qwen3:8b" });
+    expect(TIERS.map((t) => cfg.tiers[t].tokenizer)).toEqual(["estimate", "estimate", "qwen2.5"]);
+  });
+
+  test("an unknown tokenizer is refused with its path", async () => {
+    const ws = await workspaceWith({ tiers: { fast: { tokenizer: "llama" } } });
+    const err = await refusal(load(ws));
+    expect(err.message).toContain("tiers.fast.tokenizer");
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { DEFAULT_LIMITS, DEFAULT_TIERS, MODEL_FOR_TIER } from "../../src/core/defaults.ts";
+import { DEFAULT_LIMITS, DEFAULT_TIERS, inferTokenizer, MODEL_FOR_TIER } from "../../src/core/defaults.ts";
 import { TIERS } from "../../src/core/types.ts";
 
 describe("defaults", () => {
@@ -22,5 +22,22 @@ describe("defaults", () => {
     for (const tier of TIERS) {
       expect({ tier, numCtx: numCtx.get(MODEL_FOR_TIER[tier]) }).toEqual({ tier, numCtx: DEFAULT_TIERS[tier].contextWindow });
     }
+  });
+
+  test("a model name tells whether Qwen's tokenizer counts its prompts", () => {
+    const cases: Array<[string, string]> = [
+      ["fast-coder", "qwen2.5"],
+      ["qwen2.5-coder:7b-instruct", "qwen2.5"],
+      ["qwen2.5:7b-instruct", "qwen2.5"],
+      ["Qwen/Qwen2.5-Coder-14B-Instruct", "qwen2.5"],
+      ["qwen3:8b", "qwen2.5"],
+      ["ollama_chat/qwen3-coder:30b", "qwen2.5"],
+      ["qwq:32b", "qwen2.5"],
+      ["qwen3.5:9b", "estimate"],
+      ["llama3.1:8b", "estimate"],
+      ["deepseek-coder-v2:16b", "estimate"],
+      ["my-alias", "estimate"],
+    ];
+    expect(cases.map(([model]) => [model, inferTokenizer(model)])).toEqual(cases);
   });
 });

@@ -30,24 +30,20 @@ describe("exit 3 for a proxy that cannot serve us", () => {
 });
 
 describe("context budget", () => {
-  test("a prompt over the window is refused with exit 2 before any call, and says how to raise it", async () => {
+  test("a prompt no tier's window holds is refused with exit 2 before any call, with the numbers and how to raise a window", async () => {
     await using server = await startModelServer();
+    const small = { contextWindow: 4096, maxTokens: 1024 };
     await using ws = await createWorkspace({
       template: "empty",
-      files: {
-        "big.ts": "export const line = 'a fairly long line of TypeScript source code';\n".repeat(400),
-        "smol-coder.config.json": JSON.stringify({ tiers: { fast: { contextWindow: 4096, maxTokens: 1024 } } }),
-      },
+      files: { "smol-coder.config.json": JSON.stringify({ tiers: { fast: small, deep: small, reviewer: small } }) },
       scripts: PASSING_CHECK,
     });
-    const r = await runCli({
-      args: ["--workspace", ws.dir],
-      stdin: JSON.stringify({ description: "edit big.ts", filesOwned: ["big.ts"] }),
-      env: { LITELLM_URL: server.url },
-    });
+    // A description is never shown in part; this one is some 5,000 tokens.
+    const description = `Create notes.txt. ${"Follow every rule of the house style for plain text notes. ".repeat(300)}`;
+    const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify({ description, filesOwned: ["notes.txt"] }), env: { LITELLM_URL: server.url } });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/about \d+ tokens/);
-    expect(r.stderr).toContain("context window is 4096");
+    expect(r.stderr).toMatch(/deep: \d+ tokens, but its context window is 4096 tokens with 1024 kept for the reply \(3072 left for the prompt\)/);
+    expect(r.stderr).toContain("counted with Qwen's tokenizer");
     expect(r.stderr).toContain("num_ctx");
     expect(server.requests).toHaveLength(0);
   });
@@ -63,8 +59,10 @@ describe("context budget", () => {
     });
     expect(r.exitCode).toBe(0);
     const warning = r.events.find((e) => e.event === "prompt_truncated")!;
-    expect(warning).toMatchObject({ reportedTokens: 20, contextWindow: 16384 });
-    expect(warning.estimatedTokens as number).toBeGreaterThan(40);
+    expect(warning).toMatchObject({ reportedTokens: 20, contextWindow: 16384, tokenizer: "qwen2.5" });
+    // The count before sending, exact: the same number model_call_start logged.
+    expect(warning.promptTokens).toBe(r.events.find((e) => e.event === "model_call_start")!.promptTokens);
+    expect(warning.promptTokens as number).toBeGreaterThan(40);
   });
 });
 

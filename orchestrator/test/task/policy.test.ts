@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { decide, escalationReason, nextTier } from "../../src/task/policy.ts";
+import { decide, escalationReason, escalationTarget, nextTier } from "../../src/task/policy.ts";
+import type { FitTable, TierFit } from "../../src/task/routing.ts";
 import type { AttemptRecord, Decision, Tier } from "../../src/core/types.ts";
 
 const limits = { attemptsPerTier: 2, maxTotalAttempts: 5 };
@@ -55,4 +56,23 @@ test("nextTier climbs fast > deep > reviewer and stops", () => {
 test("escalationReason counts the failures at the tier, as the seed logs it", () => {
   expect(escalationReason(attempts("fast", "fast"), "fast")).toBe("2 failures at fast tier");
   expect(escalationReason(attempts("fast", "fast", "deep"), "deep")).toBe("1 failure at deep tier");
+});
+
+describe("escalationTarget: the next tier up whose window holds the prompt; the others are skipped", () => {
+  const holds = (h: TierFit["holds"]): TierFit => ({ holds: h, tokens: 20_000, available: 12_288 });
+  // [from, fits of the tiers tried, including the tier itself, -> to, skipped]
+  const cases: Array<[Tier, FitTable, boolean, Tier | null, Tier[]]> = [
+    ["fast", { deep: holds("whole") }, false, "deep", []],
+    ["fast", { deep: holds("excerpts") }, false, "deep", []],
+    ["deep", { reviewer: holds("none") }, false, null, ["reviewer"]],
+    ["fast", { deep: holds("none"), reviewer: holds("whole") }, false, "reviewer", ["deep"]],
+    ["fast", { fast: holds("none"), deep: holds("excerpts") }, true, "deep", ["fast"]],
+    ["fast", { fast: holds("whole") }, true, "fast", []],
+    ["reviewer", {}, false, null, []],
+  ];
+  for (const [from, fits, including, to, skipped] of cases) {
+    test(`${from}${including ? " (itself first)" : ""} -> ${to ?? "none"}${skipped.length ? `, skipping ${skipped.join(", ")}` : ""}`, () => {
+      expect(escalationTarget(from, fits, including)).toEqual({ to, skipped });
+    });
+  }
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { chooseTier, routeTask } from "../../src/task/routing.ts";
+import { chooseTier, routeTask, startTier, type FitTable, type Route, type TierFit } from "../../src/task/routing.ts";
 import { DEFAULT_LIMITS } from "../../src/core/defaults.ts";
-import type { Task } from "../../src/core/types.ts";
+import type { Task, Tier } from "../../src/core/types.ts";
 import { captureLogger } from "../../testing/logs.ts";
 
 const task = (files: number, chars: number): Task => ({
@@ -30,6 +30,31 @@ describe("chooseTier", () => {
 
 test("routeTask logs the decision exactly as it returns it", () => {
   const { logger, events } = captureLogger();
-  const route = routeTask(task(6, 10), DEFAULT_LIMITS, logger);
-  expect(events()).toEqual([expect.objectContaining({ event: "tier_selected", tier: route.tier, reason: route.reason })]);
+  const route = routeTask(chooseTier(task(6, 10), DEFAULT_LIMITS), 812, logger);
+  expect(events()).toEqual([expect.objectContaining({ event: "tier_selected", tier: route.tier, reason: route.reason, promptTokens: 812 })]);
+});
+
+describe("startTier: the first tier from the routed one up whose window holds the prompt", () => {
+  const whole = (tokens: number, available: number): TierFit => ({ holds: "whole", tokens, available });
+  const part = (tokens: number, available: number): TierFit => ({ holds: "excerpts", tokens, available });
+  const none = (tokens: number, available: number): TierFit => ({ holds: "none", tokens, available });
+  const fast: Route = { tier: "fast", reason: "default" };
+  const deep: Route = { tier: "deep", reason: "6 files owned (more than 5)" };
+  // [name, route, fits, the tier it starts at (null: none holds it), words its reason must contain]
+  const cases: Array<[string, Route, FitTable, Tier | null, string[]]> = [
+    ["fast holds it whole: fast, for the rule's reason", fast, { fast: whole(9_000, 12_288) }, "fast", ["default"]],
+    ["fast does not, deep does: deep, saying why", fast, { fast: part(20_000, 12_288), deep: whole(20_000, 28_672) }, "deep", ["default", "20000 tokens", "12288", "deep's holds it"]],
+    ["whole at deep beats in part at fast", fast, { fast: part(11_000, 12_288), deep: whole(25_000, 28_672) }, "deep", ["deep's holds it"]],
+    ["no tier holds it whole: the routed tier, in part", fast, { fast: part(11_000, 12_288), deep: part(20_000, 28_672), reviewer: part(11_000, 12_288) }, "fast", ["outline and excerpts"]],
+    ["not even in part at fast, in part at deep", fast, { fast: none(13_000, 12_288), deep: part(20_000, 28_672), reviewer: none(13_000, 12_288) }, "deep", ["outline and excerpts"]],
+    ["routed to deep: the tiers below are not tried", deep, { fast: whole(100, 12_288), deep: none(40_000, 28_672), reviewer: none(40_000, 12_288) }, null, []],
+    ["no tier holds it at all", fast, { fast: none(40_000, 12_288), deep: none(40_000, 28_672), reviewer: none(40_000, 12_288) }, null, []],
+  ];
+  for (const [name, route, fits, tier, words] of cases) {
+    test(name, () => {
+      const start = startTier(route, fits);
+      expect(start?.tier ?? null).toBe(tier);
+      for (const w of words) expect(start!.reason).toContain(w);
+    });
+  }
 });

@@ -382,14 +382,20 @@ describe("the model failing", () => {
     expect(eventsNamed(run.events, "verification_baseline")).toHaveLength(0);
   });
 
-  test("a prompt too large for the window is refused before any call", async () => {
-    const big = "export const line = 'a fairly long line of TypeScript source code';\n".repeat(400);
-    const tiers = { ...DEFAULT_TIERS, fast: { ...DEFAULT_TIERS.fast, contextWindow: 4096, maxTokens: 1024 } };
+  test("a prompt no tier's window holds is refused before the baseline and any call, with every tier's numbers", async () => {
+    // 30 lines of 600 characters: too short a file to show in part, too big for a 4096-token window.
+    const big = `export const words = [${"'a fairly long line of TypeScript', ".repeat(16)}];\n`.repeat(30);
+    const small = { contextWindow: 4096, maxTokens: 1024 };
+    const tiers = { fast: { ...DEFAULT_TIERS.fast, ...small }, deep: { ...DEFAULT_TIERS.deep, ...small }, reviewer: { ...DEFAULT_TIERS.reviewer, ...small } };
     await using run = await runLoop({ task: { description: "edit big.ts", filesOwned: ["big.ts"] }, files: { "big.ts": big }, deps: { tiers } });
     expect(run.outcome.status).toBe("too_large");
-    expect(run.outcome.status === "too_large" && run.outcome.message).toContain("context window is 4096");
+    const message = run.outcome.status === "too_large" ? run.outcome.message : "";
+    expect(message).toMatch(/fast: \d+ tokens, but its context window is 4096 tokens with 1024 kept for the reply \(3072 left for the prompt\)/);
+    expect(message).toContain("deep: ");
+    expect(message).toContain("num_ctx");
     expect(theEvent(run.events, "task_abort").reason).toBe("prompt_too_large");
     expect(run.model.requests).toHaveLength(0);
+    expect(run.checks.calls).toEqual([]);
   });
 });
 
