@@ -43,6 +43,8 @@ export interface CheckProcesses {
   find(rootPid: number): number[];
   /** Sends `signal` to every process found; returns how many. */
   signal(rootPid: number, signal: NodeJS.Signals): number;
+  /** Resolves once nothing of the check is found, or at `until` (performance.now() time). */
+  waitGone(rootPid: number, until: number): Promise<void>;
   /** SIGKILLs what is found until nothing is (or the rounds run out); returns how many were killed. */
   killAll(rootPid: number): Promise<number>;
   /** The same, without waiting: for the CLI's exit, when no timer will run again. */
@@ -82,6 +84,9 @@ export function markCheck(options: CheckProcessOptions = {}): CheckProcesses {
     env: { [name]: "1" },
     find,
     signal,
+    async waitGone(rootPid, until) {
+      while (performance.now() < until && find(rootPid).length > 0) await Bun.sleep(Math.min(KILL_ROUND_MS, Math.max(0, until - performance.now())));
+    },
     async killAll(rootPid) {
       let killed = 0;
       for (let round = 0; round < KILL_ROUNDS; round++) {

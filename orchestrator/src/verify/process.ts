@@ -93,11 +93,14 @@ export const runCommand: CommandRunner = async (command, args, options) => {
 
   let reason: RunResult["reason"] = "exit";
   let hardKill: ReturnType<typeof setTimeout> | undefined;
+  let graceEnds = 0;
   const stop = (why: RunResult["reason"]) => {
     if (reason !== "exit") return;
     reason = why;
     tree.signal(root, "SIGTERM");
-    hardKill = setTimeout(() => void tree.killAll(root), options.graceMs ?? KILL_GRACE_MS);
+    const graceMs = options.graceMs ?? KILL_GRACE_MS;
+    graceEnds = performance.now() + graceMs;
+    hardKill = setTimeout(() => void tree.killAll(root), graceMs);
   };
   const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
   const onAbort = () => stop("aborted");
@@ -108,7 +111,11 @@ export const runCommand: CommandRunner = async (command, args, options) => {
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
-    // The script is done: whatever it left running (a watcher, a daemon, `sleep 1000 &`) ends now.
+    // Stopped (a timeout, an abort): every process that got SIGTERM has the grace period to end on
+    // its own, whether or not the script is gone already (`bun run` may die at once and leave its
+    // children to it). A script that simply ended: what it left running (a watcher, a daemon,
+    // `sleep 1000 &`) ends now.
+    if (reason !== "exit") await tree.waitGone(root, graceEnds);
     await tree.killAll(root);
     if (hardKill) clearTimeout(hardKill);
     process.off("exit", onExit);

@@ -94,15 +94,17 @@ describe("a check ends when its script exits", () => {
 });
 
 describe("the timeout always holds", () => {
-  test("a setsid grandchild that traps SIGTERM is gone after the timeout; the script died of SIGTERM, so no grace is waited", async () => {
+  test("a setsid grandchild that traps SIGTERM is gone after the timeout plus the grace period, though the script died of SIGTERM at once", async () => {
     await using ws = await createWorkspace({ template: "empty" });
     const { env, marker } = probeMarker();
     using _leftovers = reapLeftovers(ws.dir, marker);
     const timeoutMs = 1_500;
     const run = await runCommand("sh", ["-c", `setsid sh -c "${stubborn("gc.pid")}" & wait`], { cwd: ws.dir, timeoutMs, graceMs: GRACE_MS, env });
     expect(run).toMatchObject({ reason: "timeout", ok: false, exitCode: null });
-    expect(run.durationMs).toBeGreaterThanOrEqual(timeoutMs);
-    expect(run.durationMs).toBeLessThan(timeoutMs + SLACK_MS);
+    // The grandchild gets its grace whether or not its script is gone: the outcome must not hang
+    // on how a package manager's runner handles SIGTERM.
+    expect(run.durationMs).toBeGreaterThanOrEqual(timeoutMs + GRACE_MS);
+    expect(run.durationMs).toBeLessThan(timeoutMs + GRACE_MS + SLACK_MS);
     expect(alive(Number(await ws.read("gc.pid")))).toBe(false);
     expect(processesWithMarker(marker)).toEqual([]);
   });
