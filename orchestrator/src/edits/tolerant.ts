@@ -1,15 +1,17 @@
 // The tolerant applier: pure and in memory. Each hunk is located in the ORIGINAL file by the
 // lines it expects to find there (locate.ts), and applied only where it matches in exactly one
-// place (or, among several equal matches, exactly at the line its header names); otherwise the
-// edit is refused with a detail that tells the model what to fix (mismatch.ts). Header line
+// place (or, among several equal matches, exactly at the line its header names, or at the one
+// the order of the file's hunks leaves it); otherwise the edit is refused with a detail that
+// tells the model what to fix (mismatch.ts). Header line
 // numbers and counts are otherwise ignored, hunks may come in any order, and untouched lines
 // keep their own bytes (line endings, trailing whitespace, missing final newline).
 import { reject, type Rejection, type Step } from "./contract.ts";
 import { hunkBlocks, overlapRefusal, sortBlocks, spliceBlocks } from "./blocks.ts";
 import type { FileKind } from "./diff-files.ts";
 import type { LexHunk } from "./lex.ts";
-import { locateHunk, viewFile, type FileView, type Placed } from "./locate.ts";
+import { locateHunk, placeCandidate, viewFile, type FileView, type Location, type Placed } from "./locate.ts";
 import { mismatchRefusal, placeholderRefusal } from "./mismatch.ts";
+import { placeByOrder } from "./order.ts";
 import { reindentHunks } from "./reindent.ts";
 import { findRuns, quote, splitFile, squash } from "./text.ts";
 
@@ -88,15 +90,21 @@ function hunkName(path: string, k: number, total: number, h: LexHunk): string {
   return total > 1 ? `${path}, hunk ${k + 1} of ${total}${where}` : `${path}, the hunk${where}`;
 }
 
-/** Every hunk placed, or the refusal for the first that is not; hunks already applied are counted, not placed. */
+/**
+ * Every hunk placed, or the refusal for the first that is not; hunks already applied are counted,
+ * not placed. A hunk that matches in several places goes where the order of the file's hunks
+ * leaves it only one (order.ts).
+ */
 function placeHunks(path: string, hunks: readonly LexHunk[], file: FileView): Step<{ placed: Placed[]; alreadyApplied: number }> {
+  const names = hunks.map((h, k) => hunkName(path, k, hunks.length, h));
+  const located = settleByOrder(hunks.map((h, k) => locateHunk(h, names[k]!, path, file)));
   const placed: Placed[] = [];
   let alreadyApplied = 0;
   for (let k = 0; k < hunks.length; k++) {
     const h = hunks[k]!;
-    const name = hunkName(path, k, hunks.length, h);
-    const location = locateHunk(h, name, path, file);
-    if (location.kind === "refused") return location.rejection;
+    const name = names[k]!;
+    const location = located[k]!;
+    if (location.kind === "refused" || location.kind === "ambiguous") return location.rejection;
     if (location.kind === "found") {
       placed.push({ k, hunk: location.hunk, at: location.at });
       continue;
@@ -110,6 +118,17 @@ function placeHunks(path: string, hunks: readonly LexHunk[], file: FileView): St
     return mismatchRefusal(name, path, h, file);
   }
   return { ok: true, value: { placed, alreadyApplied } };
+}
+
+/** The locations with each ambiguous one that the order of the hunks settles, settled. */
+function settleByOrder(located: readonly Location[]): Location[] {
+  if (!located.some((l) => l.kind === "ambiguous")) return [...located];
+  const starts = placeByOrder(located.map((l) => (l.kind === "found" ? [l.at] : l.kind === "ambiguous" ? l.candidates.map((c) => c.at) : null)));
+  return located.map((l, k) => {
+    const at = starts[k];
+    if (l.kind !== "ambiguous" || at === null || at === undefined) return l;
+    return placeCandidate(l.candidates.find((c) => c.at === at)!);
+  });
 }
 
 /** The hunk's new side is in the file, once, and its old side is not: it is there already. */
