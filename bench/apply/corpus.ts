@@ -11,7 +11,8 @@ import { ambiguousWithoutLineNumbers, crlf, dropFinalNewline, LINE_NUMBERS_LOST,
 import { clone, makeDiff } from "./diff-data.ts";
 import { addEndOfFileCases, addNewFileCases, addTwoFileCases, addWholeFileCases } from "./edit-cases.ts";
 import { applyEdits, EDITS, toLines } from "./edits.ts";
-import { perturb, PERTURBATION_KINDS } from "./perturbations.ts";
+import { addOrderCases } from "./order-cases.ts";
+import { LATER_PERTURBATION_KINDS, perturb, PERTURBATION_KINDS } from "./perturbations.ts";
 import { addDuplicateContextCases, addElisionCases } from "./refusal-cases.ts";
 import { Rng } from "./rng.ts";
 import { loadSources, type Source } from "./sources.ts";
@@ -25,8 +26,8 @@ const PER_KIND = 18;
  * same number of attempts, and a sixth of the cases of each kind ride on a CRLF copy of the file,
  * another sixth on a copy with no final newline.
  */
-function addPerturbedCases({ rng, medium, editNames, push }: CaseBuilder): void {
-  for (const kind of PERTURBATION_KINDS) {
+function addPerturbedCases({ rng, medium, editNames, push }: CaseBuilder, kinds: readonly string[]): void {
+  for (const kind of kinds) {
     let made = 0;
     let guard = 0;
     while (made < PER_KIND && guard++ < 400) {
@@ -87,13 +88,16 @@ export function buildCorpus(seed = CORPUS_SEED): BenchCase[] {
     push: (c) => cases.push({ id: `c${String(++id).padStart(4, "0")}`, ...c }),
   };
   for (const add of [
-    addPerturbedCases,
+    (b: CaseBuilder) => addPerturbedCases(b, PERTURBATION_KINDS),
     addEndOfFileCases,
     addTwoFileCases,
     addNewFileCases,
     addWholeFileCases,
     addDuplicateContextCases,
     addElisionCases,
+    // Kinds added later go last, so that the cases before them stay as they were.
+    (b: CaseBuilder) => addPerturbedCases(b, LATER_PERTURBATION_KINDS),
+    addOrderCases,
   ]) {
     add(builder);
   }

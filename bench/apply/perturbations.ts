@@ -157,14 +157,7 @@ const PERTURBATIONS: Record<string, Perturb> = {
   },
   "whole-hunk-shifted": (files, rng) => {
     // every line of the hunk (context, removed, added) indented differently from the file
-    // (De-indenting only where every line has the indentation to lose: a line clamped at column 0
-    // cannot be told from one that belongs there.)
-    const canDedent = files.every((f) => f.hunks.every((h) => h.lines.every((l) => l.slice(1).trim() === "" || l[0] === "\\" || l.startsWith("  ", 1))));
-    const shift = canDedent && rng.next() < 0.5 ? (s: string) => s.replace(/^ {2}/, "") : (s: string) => `  ${s}`;
-    const { f2, touched } = mapLines(files, (l) => (l[0] === "\\" || l.slice(1).trim() === "" ? l : l[0] + shift(l.slice(1))));
-    // Only a fair test when the removed lines moved too (otherwise the added lines' indentation is the model's choice).
-    const removedMoved = f2.some((f) => f.hunks.some((h) => h.lines.some((l, i) => l[0] === "-" && l !== files[f2.indexOf(f)]!.hunks[f.hunks.indexOf(h)]!.lines[i])));
-    return touched && removedMoved ? render(f2) : null;
+    return shiftHunkLines(files, rng, () => true);
   },
   "unprefixed-context": (files, rng) => {
     // some context lines lost their leading space entirely (inside a fenced block)
@@ -194,12 +187,40 @@ const PERTURBATIONS: Record<string, Perturb> = {
   },
 };
 
+/**
+ * Every non-blank line of each hunk that `moves` picks (by its op), indented two spaces deeper
+ * than the file, or two spaces less when every line of the diff has them to lose (a line clamped
+ * at column 0 cannot be told from one that belongs there). Null unless a removed line moved: only
+ * then did the model visibly copy the file's code shifted.
+ */
+function shiftHunkLines(files: readonly DFile[], rng: Rng, moves: (op: string) => boolean): string | null {
+  const canDedent = files.every((f) => f.hunks.every((h) => h.lines.every((l) => l.slice(1).trim() === "" || l[0] === "\\" || l.startsWith("  ", 1))));
+  const shift = canDedent && rng.next() < 0.5 ? (s: string) => s.replace(/^ {2}/, "") : (s: string) => `  ${s}`;
+  const { f2, touched } = mapLines(files, (l) => (l[0] === "\\" || l.slice(1).trim() === "" || !moves(l[0]!) ? l : l[0] + shift(l.slice(1))));
+  const removedMoved = f2.some((f, fi) => f.hunks.some((h, hi) => h.lines.some((l, i) => l[0] === "-" && l !== files[fi]!.hunks[hi]!.lines[i])));
+  return touched && removedMoved ? render(f2) : null;
+}
+
+/**
+ * Kinds added after the corpus's first version (issue 14). Kept out of PERTURBATION_KINDS so the
+ * first groups of the synthetic corpus draw what they always drew; corpus.ts makes these last.
+ */
+const LATER_PERTURBATIONS: Record<string, Perturb> = {
+  // The model copied the lines it quotes (context and removed) shifted, but wrote the lines it
+  // adds at the file's own indentation: seen on real commits, where re-indenting the added lines
+  // by the quoted lines' shift put an interface member two columns off.
+  "context-shifted-added-kept": (files, rng) => shiftHunkLines(files, rng, (op) => op !== "+"),
+};
+
 /** The perturbation kinds, in the order the corpus generates them (the order of the seeded draws). */
 export const PERTURBATION_KINDS = Object.keys(PERTURBATIONS);
+
+/** Perturbation kinds added later (see LATER_PERTURBATIONS). */
+export const LATER_PERTURBATION_KINDS = Object.keys(LATER_PERTURBATIONS);
 
 /** The reply a perturbation makes of these diffs (null: it does not apply), and whether it lost the edit's placement. */
 export function perturb(kind: string, files: DFile[], rng: Rng): { reply: string | null; placementLost: boolean } {
   const notes: Notes = { placementLost: false };
-  const reply = PERTURBATIONS[kind]!(files, rng, notes);
+  const reply = (PERTURBATIONS[kind] ?? LATER_PERTURBATIONS[kind])!(files, rng, notes);
   return { reply, placementLost: notes.placementLost };
 }
