@@ -18,7 +18,7 @@ import { findRuns, quote, splitFile, squash } from "./text.ts";
 type TolerantResult = { ok: true; after: string | null } | Rejection;
 
 export function applyTolerant(path: string, before: string | null, hunksIn: readonly LexHunk[], kind: FileKind): TolerantResult {
-  // A model repeating the same hunk means it once.
+  // A model repeating the same hunk means it once (for an existing file, see placeHunks).
   const hunks = hunksIn.filter((h, i) => !hunksIn.slice(0, i).some((g) => sameHunk(g, h)));
   if (kind === "create") return createFile(path, before, hunks);
   if (before === null) {
@@ -28,11 +28,27 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
     );
   }
   if (kind === "delete") return deleteFile(path, before, hunks);
-  return modifyFile(path, before, hunks);
+  return modifyFile(path, before, hunksIn);
 }
 
 function sameHunk(a: LexHunk, b: LexHunk): boolean {
   return a.lines.length === b.lines.length && a.lines.every((l, i) => l.op === b.lines[i]!.op && l.text === b.lines[i]!.text);
+}
+
+/**
+ * Whether hunk k repeats an earlier one: the same lines, meant once. Not when they go to
+ * different places (their headers chose different matches), or when their lines match in
+ * several places and nothing chose yet: a diff that makes one change at two places that look
+ * alike has two equal hunks, and order places each.
+ */
+function isRepeat(hunks: readonly LexHunk[], located: readonly Location[], k: number): boolean {
+  const here = located[k]!;
+  return hunks.slice(0, k).some((g, j) => {
+    if (!sameHunk(g, hunks[k]!)) return false;
+    const there = located[j]!;
+    if (here.kind === "ambiguous" && there.kind === "ambiguous") return false;
+    return !(here.kind === "found" && there.kind === "found" && here.at !== there.at);
+  });
 }
 
 function createFile(path: string, before: string | null, hunks: readonly LexHunk[]): TolerantResult {
@@ -97,13 +113,16 @@ function hunkName(path: string, k: number, total: number, h: LexHunk): string {
  */
 function placeHunks(path: string, hunks: readonly LexHunk[], file: FileView): Step<{ placed: Placed[]; alreadyApplied: number }> {
   const names = hunks.map((h, k) => hunkName(path, k, hunks.length, h));
-  const located = settleByOrder(hunks.map((h, k) => locateHunk(h, names[k]!, path, file)));
+  const own = hunks.map((h, k) => locateHunk(h, names[k]!, path, file));
+  const kept = hunks.flatMap((_, k) => (isRepeat(hunks, own, k) ? [] : [k]));
+  const settled = settleByOrder(kept.map((k) => own[k]!));
+  const located = new Map(kept.map((k, i) => [k, settled[i]!]));
   const placed: Placed[] = [];
   let alreadyApplied = 0;
-  for (let k = 0; k < hunks.length; k++) {
+  for (const k of kept) {
     const h = hunks[k]!;
     const name = names[k]!;
-    const location = located[k]!;
+    const location = located.get(k)!;
     if (location.kind === "refused" || location.kind === "ambiguous") return location.rejection;
     if (location.kind === "found") {
       placed.push({ k, hunk: location.hunk, at: location.at });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { placeByOrder } from "../../src/edits/order.ts";
-import { after, fence, ok, plan, refused } from "../../testing/edits.ts";
+import { after, fence, ok, plan, refused, refuseStrict } from "../../testing/edits.ts";
 
 describe("placeByOrder", () => {
   // A hunk placed for sure (one candidate) comes back at its own start whenever order is consistent.
@@ -84,5 +84,22 @@ describe("planEdit: order of the hunks", () => {
 
   test("refused when the placed hunks are out of file order (the reply does not keep order)", async () => {
     refused(await plan({ reply: diff(H_SECOND, H_REPEATED, H_FIRST), files: { [P]: FILE } }), "hunk_ambiguous");
+  });
+
+  test("one change at two places that look alike: two equal hunks, each placed by order", async () => {
+    const p = ok(await plan({ reply: diff(H_FIRST, H_REPEATED, H_SECOND, H_REPEATED, H_THIRD), files: { [P]: FILE } }));
+    const want = FILE.replace("value + 1;", "value + 10;")
+      .replace("value + 2;", "value + 20;")
+      .replace("value + 3;", "value + 30;")
+      .replace(/ {2}return value;\n\}\n\nexport function second/, "  return value * 2;\n}\n\nexport function second")
+      .replace(/ {2}return value;\n\}\n\nexport function third/, "  return value * 2;\n}\n\nexport function third");
+    expect(after(p, P)).toBe(want);
+  });
+
+  test("equal hunks whose headers name different lines are two changes", async () => {
+    const file = "a\nx\nb\nmid\na\nx\nb\n";
+    const reply = fence("--- a/t.txt\n+++ b/t.txt\n@@ -1,3 +1,3 @@\n a\n-x\n+X\n b\n@@ -5,3 +5,3 @@\n a\n-x\n+X\n b\n");
+    const p = ok(await plan({ reply, files: { "t.txt": file }, applyStrict: refuseStrict }));
+    expect(after(p, "t.txt")).toBe("a\nX\nb\nmid\na\nX\nb\n");
   });
 });
