@@ -1,12 +1,13 @@
 // The edit-applier benchmark: the same generated cases through planEdit, plain `patch -p1`,
 // `git apply` and `git apply --recount`, scored byte for byte (scoring.ts).
 //
-//   cd orchestrator && bun ../bench/apply/run.ts [--corpus real [--ci]] [--only planEdit] [--kind bare-@@] [--show-fail]
-//                                                [--write-corpus] [--slice N] [--json]
+//   cd orchestrator && bun ../bench/apply/run.ts [--corpus real [--ci]] [--seed N] [--only planEdit] [--kind bare-@@]
+//                                                [--show-fail] [--write-corpus] [--slice N] [--json]
 //
 //   --corpus real   the real-edit corpus (real/corpus.ts; its tarballs: bun ../bench/apply/real/fetch.ts)
 //                   instead of the synthetic one
 //   --ci            with --corpus real: only the cases of CI_PAIRS (bun ../bench/apply/real/fetch.ts --ci)
+//   --seed N        another corpus of the same make (the tables in RESULTS.md are of the default seeds)
 //   --only NAME     one tool
 //   --kind PREFIX   only the cases whose perturbation kind starts with PREFIX
 //   --show-fail     planEdit's verdict on every case it did not get exactly right
@@ -59,8 +60,10 @@ async function main(): Promise<void> {
   if (corpus !== "synthetic" && corpus !== "real") throw new Error(`--corpus takes synthetic or real, not ${corpus}`);
   if (args.includes("--ci") && corpus !== "real") throw new Error("--ci goes with --corpus real");
   const real = corpus === "real";
-  const seed = real ? REAL_SEED : CORPUS_SEED;
-  let cases = real ? buildRealCorpus(args.includes("--ci") ? CI_PAIRS : undefined) : buildCorpus();
+  const seedArg = flag(args, "--seed");
+  const seed = seedArg !== undefined ? Number(seedArg) : real ? REAL_SEED : CORPUS_SEED;
+  if (!Number.isInteger(seed)) throw new Error(`--seed takes a whole number, not ${seedArg}`);
+  let cases = real ? buildRealCorpus(args.includes("--ci") ? CI_PAIRS : undefined, seed) : buildCorpus(seed);
   const hash = corpusHash(cases);
   if (args.includes("--write-corpus")) {
     const out = join(import.meta.dir, "out", real ? "real-corpus.json" : "corpus.json");

@@ -36,9 +36,9 @@ const KINDS_PER_EDIT = 2;
 /** The kinds an edit draws its KINDS_PER_EDIT cases from; the order kinds come on top (see buildRealCorpus). */
 export const REAL_KINDS: readonly string[] = [...PERTURBATION_KINDS, ...LATER_PERTURBATION_KINDS, "whole-file"];
 
-/** FNV-1a: a seed from a string, so each edit has its own generator. */
-function seedOf(s: string): number {
-  let h = 0x811c9dc5 ^ REAL_SEED;
+/** FNV-1a: a seed from a string (and the corpus seed), so each edit has its own generator. */
+function seedOf(s: string, seed: number): number {
+  let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
@@ -102,15 +102,15 @@ function releaseCase(pair: string, edits: readonly RealEdit[], rng: Rng): Omit<B
 }
 
 /** The edits of one release that the corpus uses: the big files first, then others at random, EDITS_PER_PAIR in all. */
-function pickEdits(pair: string, edits: readonly RealEdit[]): RealEdit[] {
-  const rng = new Rng(seedOf(pair));
+function pickEdits(pair: string, edits: readonly RealEdit[], seed: number): RealEdit[] {
+  const rng = new Rng(seedOf(pair, seed));
   const big = edits.filter((e) => e.before.length >= BIG_FILE);
   const rest = rng.shuffle(edits.filter((e) => e.before.length < BIG_FILE));
   return [...big, ...rest].slice(0, EDITS_PER_PAIR);
 }
 
 /** The real-edit corpus, of every pinned version pair or only of `only`. */
-export function buildRealCorpus(only?: readonly VersionPair[]): BenchCase[] {
+export function buildRealCorpus(only?: readonly VersionPair[], seed = REAL_SEED): BenchCase[] {
   const byPair = new Map<string, RealEdit[]>();
   for (const e of loadEdits(only)) {
     const pair = `${e.pkg}@${e.from}..${e.to}`;
@@ -118,9 +118,9 @@ export function buildRealCorpus(only?: readonly VersionPair[]): BenchCase[] {
   }
   const cases: BenchCase[] = [];
   for (const [pair, all] of byPair) {
-    const edits = pickEdits(pair, all);
+    const edits = pickEdits(pair, all, seed);
     for (const e of edits) {
-      const rng = new Rng(seedOf(e.id));
+      const rng = new Rng(seedOf(e.id, seed));
       let made = 0;
       for (const kind of rng.shuffle(REAL_KINDS)) {
         if (made === KINDS_PER_EDIT) break;
@@ -137,7 +137,7 @@ export function buildRealCorpus(only?: readonly VersionPair[]): BenchCase[] {
         if (c !== null) cases.push({ id: `${e.id}#${c.kind}`, ...c });
       }
     }
-    const r = releaseCase(pair, edits, new Rng(seedOf(`${pair}#release`)));
+    const r = releaseCase(pair, edits, new Rng(seedOf(`${pair}#release`, seed)));
     if (r) cases.push({ id: `${pair}#${r.kind}`, ...r });
   }
   return cases;
