@@ -13,17 +13,23 @@ import { indentOf } from "./text.ts";
 /** The line without a trailing // comment, trimmed; "" for a comment line (it opens, closes and continues nothing). */
 const code = (line: string) => (/^\s*(\/\/|\/\*|\*)/.test(line) ? "" : line.replace(/\s*\/\/.*$/, "").trim());
 
-/** A line that ends in an operator (or `=>`, `?`, `:`), so the expression goes on below it. */
-function endsInOperator(line: string): boolean {
+/** How a line ends an unfinished expression: after `=`, `=>`, `?`, `:` or `extends` the next line is a level deeper; after a binary operator it may also stay at the level of a chain. */
+function operatorEnd(line: string): "steps-in" | "binary" | null {
   const t = code(line);
-  if (t.endsWith("*/") || /(\+\+|--)$/.test(t) || isLabel(line)) return false;
-  return /(=>|&&|\|\||[=?:+\-*/%|&<]|\bextends)$/.test(t);
+  if (t.endsWith("*/") || /(\+\+|--)$/.test(t) || isLabel(line)) return null;
+  if (/(=>|[=?:]|\bextends)$/.test(t)) return "steps-in";
+  return /(&&|\|\||\?\?|[+\-*/%|&])$/.test(t) ? "binary" : null;
 }
 
-/** A line that ends in an opening bracket, or is an open JSX tag: the lines below it are a level deeper until it closes. */
+const endsInOperator = (line: string) => operatorEnd(line) !== null;
+
+/**
+ * A line after which the lines below are a level deeper: it ends in an opening bracket (`<` of
+ * type parameters too), is an open JSX tag, or is an `if`/`for`/`while`/`else` without braces.
+ */
 function opensBracket(line: string): boolean {
   const t = code(line);
-  if (/[{([]$/.test(t)) return true;
+  if (/[{([<]$/.test(t) || /^(\}\s*)?(if|else if|for|while)\s*\(.*\)$|^(\}\s*)?else$/.test(t)) return true;
   return /^<[A-Za-z]/.test(t) && !t.endsWith("/>") && !/<\/[\w.]*>$/.test(t);
 }
 
@@ -91,8 +97,10 @@ export function fits(lines: readonly string[], i: number, style: IndentStyle): b
   // `above` is itself a continuation line (it starts with an operator, or the line before it
   // ends in one): later ones stay at its level, and the line after the last one steps back out.
   const continuing = continues(above) || (before !== undefined && endsInOperator(before));
-  // The first line of a continued expression is a level deeper than the line it continues.
+  // The first line of a continued expression is a level deeper than the line it continues (or,
+  // after a binary operator, may stay at its level).
   const firstContinuation = endsInOperator(above) && !continuing;
+  if (firstContinuation && d === 0 && operatorEnd(above) === "binary") return true;
   // A continuation under the line it continues, unless it is a further item of the same list.
   const stepsIn = continues(below) && leadingOperator(below) !== leadingOperator(above);
   if (isLabel(above) && (d === 0 || d === style.unit)) return true;

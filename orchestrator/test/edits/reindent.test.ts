@@ -126,6 +126,11 @@ describe("fits: the step in indentation from one line to the next", () => {
     ["case labels in a row", ["  case 1:", "  case 2:"], true],
     ["a case body", ["  case 1:", "    go();"], true],
     ["from a case body to the end of the switch", ["  case 1:", "    go();", "}"], true],
+    ["a chain of && stays at its level", ["  if (", "    a &&", "    b"], true],
+    ["...as its first line may, after a binary operator", ["  return a &&", "  b;"], true],
+    ["but not after an assignment", ["  const x =", "  a;"], false],
+    ["type parameters under their <", ["export function f<", "  T extends string,"], true],
+    ["the body of an if without braces", ["  if (done)", "    return;"], true],
     ["a doc comment under its opener", ["  /**", "   * text"], true],
     ["a doc comment one level in", ["  /**", "     * text"], false],
   ];
