@@ -11,6 +11,7 @@ import { ambiguousWithoutLineNumbers, crlf, dropFinalNewline, LINE_NUMBERS_LOST,
 import { clone, makeDiff } from "./diff-data.ts";
 import { addEndOfFileCases, addNewFileCases, addTwoFileCases, addWholeFileCases } from "./edit-cases.ts";
 import { applyEdits, EDITS, toLines } from "./edits.ts";
+import { readsTwoWays } from "./lookalike.ts";
 import { addOrderCases } from "./order-cases.ts";
 import { LATER_PERTURBATION_KINDS, perturb, PERTURBATION_KINDS } from "./perturbations.ts";
 import { addDuplicateContextCases, addElisionCases } from "./refusal-cases.ts";
@@ -42,7 +43,7 @@ function addPerturbedCases({ rng, medium, editNames, push }: CaseBuilder, kinds:
       // Line-ending variants ride on the clean diff of the LF file.
       const variant = made % 6 === 5 ? "crlf" : made % 6 === 4 ? "no-eol" : null;
       const diffFiles = [makeDiff(src.path, before, after)];
-      const { reply, placementLost: lost } = perturb(kind, clone(diffFiles), rng);
+      const { reply, placementLost: lost, sent } = perturb(kind, clone(diffFiles), rng);
       if (reply === null) continue;
       if (variant === "crlf") {
         before = crlf(before);
@@ -56,14 +57,15 @@ function addPerturbedCases({ rng, medium, editNames, push }: CaseBuilder, kinds:
         k = `${kind}+no-eol`;
       }
       const dup = LINE_NUMBERS_LOST.has(kind) && ambiguousWithoutLineNumbers(diffFiles[0]!, src.content);
+      const twoWays = !LINE_NUMBERS_LOST.has(kind) && readsTwoWays(sent[0]!, src.content);
       const others = kind === "no-headers" ? [] : rng.shuffle(medium.filter((m) => m.path !== src.path)).slice(0, rng.int(0, 2));
       push({
-        edit: edits.join("+") + (dup ? " (context occurs twice)" : "") + (lost ? " (placement lost)" : ""),
+        edit: edits.join("+") + (dup ? " (context occurs twice)" : "") + (lost ? " (placement lost)" : "") + (twoWays ? " (quoted lines match another place)" : ""),
         kind: k,
         filesOwned: [src.path, ...others.map((o) => o.path)],
         before: { [src.path]: before, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
         reply,
-        expected: dup || lost || MUST_REFUSE.has(kind) ? null : { [src.path]: expected, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
+        expected: dup || lost || twoWays || MUST_REFUSE.has(kind) ? null : { [src.path]: expected, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
       });
       made++;
     }

@@ -51,7 +51,8 @@ export function refusalCause(c: BenchCase): string | null {
   if (c.expected !== null) return null;
   if (c.kind.startsWith("truncated")) return "truncated";
   if (c.kind.startsWith("elision")) return "elided code";
-  if (c.edit.includes("(placement lost)")) return "ambiguous: blank line left out next to added lines";
+  if (c.edit.includes("(placement lost)")) return "ambiguous: a blank line left out next to added lines or between removed ones";
+  if (c.edit.includes("(quoted lines match another place)")) return "ambiguous: quoted lines match another place exactly, the header's only loosely";
   if (c.edit.includes("(context occurs twice)") || c.kind.startsWith("ambiguous-")) return "ambiguous: repeated context, headers and order do not decide";
   return "other";
 }
@@ -90,7 +91,7 @@ export function jsonReport(results: Results, cases: readonly BenchCase[], seed: 
       mustRefuse: c.expected === null,
       refusalCause: refusalCause(c),
       verdict: verdicts.get(c.id) ?? null,
-      bigFile: Object.values(c.before).some((v) => v !== null && v.length >= 30_000),
+      largestFileChars: Math.max(0, ...Object.values(c.before).map((v) => v?.length ?? 0)),
       outcomes: Object.fromEntries([...results].map(([name, r]) => [name, r.get(c.id)!])),
     })),
   };

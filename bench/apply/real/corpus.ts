@@ -9,6 +9,7 @@ import { ambiguousWithoutLineNumbers, crlf, dropFinalNewline, LINE_NUMBERS_LOST,
 import { clone, makeDiff, render } from "../diff-data.ts";
 import { toLines } from "../edits.ts";
 import { ORDER_KINDS, orderDiff, orderReply, type OrderKind } from "../order-cases.ts";
+import { readsTwoWays } from "../lookalike.ts";
 import { LATER_PERTURBATION_KINDS, perturb, PERTURBATION_KINDS } from "../perturbations.ts";
 import { Rng } from "../rng.ts";
 import { DEFAULT_LIMITS } from "../../../orchestrator/src/core/defaults.ts";
@@ -25,6 +26,8 @@ export const CI_PAIRS: readonly VersionPair[] = [
   { name: "@tanstack/router-core", from: "1.171.26", to: "1.171.27" },
   // src/v4/classic/tests/string.test.ts (70,000 characters) and to-json-schema.test.ts (143,000)
   { name: "zod", from: "4.6.3", to: "4.6.4" },
+  // quoted lines shifted with the added ones at the file's indentation; repeated context order does not settle
+  { name: "@trpc/server", from: "11.19.0", to: "11.22.1" },
 ];
 
 /** At most this many edits of one release, the ones on files of 30,000+ characters first. */
@@ -57,17 +60,18 @@ function editCase(e: RealEdit, kind: string, rng: Rng): Omit<BenchCase, "id"> | 
     return { edit: `${e.id}${refuse ? " (context occurs twice)" : ""}`, kind, ...owned, reply: orderReply(d, rng), expected: refuse ? null : { [e.path]: e.after } };
   }
   const diff = makeDiff(e.path, e.before, e.after);
-  const { reply, placementLost } = perturb(kind, clone([diff]), rng);
+  const { reply, placementLost, sent } = perturb(kind, clone([diff]), rng);
   if (reply === null) return null;
   const dup = LINE_NUMBERS_LOST.has(kind) && ambiguousWithoutLineNumbers(diff, e.before);
-  const refuse = dup || placementLost || MUST_REFUSE.has(kind);
+  const twoWays = !LINE_NUMBERS_LOST.has(kind) && readsTwoWays(sent[0]!, e.before);
+  const refuse = dup || placementLost || twoWays || MUST_REFUSE.has(kind);
   // A sixth of the cases ride on a CRLF copy of the file, a sixth on one with no final newline
   // (the diff stays as made from the LF file, as a model would write it).
   const roll = rng.next();
   const variant = roll < 1 / 6 ? "crlf" : roll < 2 / 6 ? "no-eol" : null;
   const change = variant === "crlf" ? crlf : variant === "no-eol" ? dropFinalNewline : (s: string | null) => s;
   return {
-    edit: e.id + (dup ? " (context occurs twice)" : "") + (placementLost ? " (placement lost)" : ""),
+    edit: e.id + (dup ? " (context occurs twice)" : "") + (placementLost ? " (placement lost)" : "") + (twoWays ? " (quoted lines match another place)" : ""),
     kind: variant ? `${kind}+${variant}` : kind,
     filesOwned: [e.path],
     before: { [e.path]: change(e.before) },
