@@ -31,7 +31,7 @@ export function integrityOf(bytes: Uint8Array<ArrayBuffer>): string {
 /** The bytes of a cached tarball, checked against its pinned hash; throws with the command that fetches it. */
 export function readPinned(name: string, v: PinnedVersion): Uint8Array<ArrayBuffer> {
   const path = tarballPath(name, v.version);
-  if (!existsSync(path)) throw new Error(`missing ${path}: run \`cd orchestrator && bun ../bench/apply/real/fetch.ts\` (needs the npm registry)`);
+  if (!existsSync(path)) throw new Error(`missing ${path}: run \`cd orchestrator && bun ../bench/apply/real/fetch.ts\` (needs the npm registry; --ci fetches only the CI slice's)`);
   const bytes = new Uint8Array(readFileSync(path));
   if (integrityOf(bytes) !== v.integrity) throw new Error(`${path} does not match its pinned integrity ${v.integrity}: delete it and fetch again`);
   return bytes;
