@@ -112,7 +112,7 @@ export function fits(lines: readonly string[], i: number, style: IndentStyle): b
 }
 
 /** A line of the result: from the file, or added by the hunk. */
-export interface ResultLine {
+interface ResultLine {
   text: string;
   added: boolean;
 }
