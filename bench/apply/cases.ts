@@ -1,7 +1,7 @@
 // What a corpus case is, and the ground truth shared by the case builders: which cases must be
 // refused, and the line-ending variants a case can ride on.
 import type { DFile } from "./diff-data.ts";
-import { toLines } from "./edits.ts";
+import { placementDetermined } from "./order.ts";
 import type { Rng } from "./rng.ts";
 import type { Source } from "./sources.ts";
 
@@ -39,22 +39,13 @@ export const MUST_REFUSE = new Set(["truncated"]);
 export const LINE_NUMBERS_LOST = new Set(["bare-@@", "wrong-line-numbers", "combined-a", "combined-b", "multi-file-bare-@@", "multi-file-wrong-lines"]);
 
 /**
- * Ground truth for "is this hunk placeable at all": when some hunk's old side (context + removed,
- * as the clean diff has it) occurs more than once in the file and the header no longer tells which
- * occurrence, the only right answer is to refuse.
+ * Ground truth for "is this edit placeable at all" once the hunk headers no longer say where the
+ * hunks go: when a hunk's old side (context + removed, as the clean diff has it) occurs more than
+ * once in the file, and the order of the file's hunks does not settle which occurrence it is
+ * (order.ts), the only right answer is to refuse.
  */
 export function ambiguousWithoutLineNumbers(diff: DFile, before: string): boolean {
-  const file = toLines(before);
-  for (const h of diff.hunks) {
-    const old = h.lines.filter((l) => l[0] === " " || l[0] === "-").map((l) => l.slice(1));
-    if (old.length === 0) continue;
-    let count = 0;
-    for (let i = 0; i + old.length <= file.length && count < 2; i++) {
-      if (old.every((t, j) => file[i + j] === t)) count++;
-    }
-    if (count > 1) return true;
-  }
-  return false;
+  return !placementDetermined(diff, before);
 }
 
 export function crlf(s: string | null): string | null {

@@ -11,7 +11,9 @@ import { ambiguousWithoutLineNumbers, crlf, dropFinalNewline, LINE_NUMBERS_LOST,
 import { clone, makeDiff } from "./diff-data.ts";
 import { addEndOfFileCases, addNewFileCases, addTwoFileCases, addWholeFileCases } from "./edit-cases.ts";
 import { applyEdits, EDITS, toLines } from "./edits.ts";
-import { perturb, PERTURBATION_KINDS } from "./perturbations.ts";
+import { readsTwoWays } from "./lookalike.ts";
+import { addOrderCases } from "./order-cases.ts";
+import { LATER_PERTURBATION_KINDS, perturb, PERTURBATION_KINDS } from "./perturbations.ts";
 import { addDuplicateContextCases, addElisionCases } from "./refusal-cases.ts";
 import { Rng } from "./rng.ts";
 import { loadSources, type Source } from "./sources.ts";
@@ -25,8 +27,8 @@ const PER_KIND = 18;
  * same number of attempts, and a sixth of the cases of each kind ride on a CRLF copy of the file,
  * another sixth on a copy with no final newline.
  */
-function addPerturbedCases({ rng, medium, editNames, push }: CaseBuilder): void {
-  for (const kind of PERTURBATION_KINDS) {
+function addPerturbedCases({ rng, medium, editNames, push }: CaseBuilder, kinds: readonly string[]): void {
+  for (const kind of kinds) {
     let made = 0;
     let guard = 0;
     while (made < PER_KIND && guard++ < 400) {
@@ -41,7 +43,7 @@ function addPerturbedCases({ rng, medium, editNames, push }: CaseBuilder): void 
       // Line-ending variants ride on the clean diff of the LF file.
       const variant = made % 6 === 5 ? "crlf" : made % 6 === 4 ? "no-eol" : null;
       const diffFiles = [makeDiff(src.path, before, after)];
-      const { reply, placementLost: lost } = perturb(kind, clone(diffFiles), rng);
+      const { reply, placementLost: lost, sent } = perturb(kind, clone(diffFiles), rng);
       if (reply === null) continue;
       if (variant === "crlf") {
         before = crlf(before);
@@ -55,14 +57,15 @@ function addPerturbedCases({ rng, medium, editNames, push }: CaseBuilder): void 
         k = `${kind}+no-eol`;
       }
       const dup = LINE_NUMBERS_LOST.has(kind) && ambiguousWithoutLineNumbers(diffFiles[0]!, src.content);
+      const twoWays = !LINE_NUMBERS_LOST.has(kind) && readsTwoWays(sent[0]!, src.content);
       const others = kind === "no-headers" ? [] : rng.shuffle(medium.filter((m) => m.path !== src.path)).slice(0, rng.int(0, 2));
       push({
-        edit: edits.join("+") + (dup ? " (context occurs twice)" : "") + (lost ? " (placement lost)" : ""),
+        edit: edits.join("+") + (dup ? " (context occurs twice)" : "") + (lost ? " (placement lost)" : "") + (twoWays ? " (quoted lines match another place)" : ""),
         kind: k,
         filesOwned: [src.path, ...others.map((o) => o.path)],
         before: { [src.path]: before, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
         reply,
-        expected: dup || lost || MUST_REFUSE.has(kind) ? null : { [src.path]: expected, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
+        expected: dup || lost || twoWays || MUST_REFUSE.has(kind) ? null : { [src.path]: expected, ...Object.fromEntries(others.map((o) => [o.path, o.content])) },
       });
       made++;
     }
@@ -87,13 +90,16 @@ export function buildCorpus(seed = CORPUS_SEED): BenchCase[] {
     push: (c) => cases.push({ id: `c${String(++id).padStart(4, "0")}`, ...c }),
   };
   for (const add of [
-    addPerturbedCases,
+    (b: CaseBuilder) => addPerturbedCases(b, PERTURBATION_KINDS),
     addEndOfFileCases,
     addTwoFileCases,
     addNewFileCases,
     addWholeFileCases,
     addDuplicateContextCases,
     addElisionCases,
+    // Kinds added later go last, so that the cases before them stay as they were.
+    (b: CaseBuilder) => addPerturbedCases(b, LATER_PERTURBATION_KINDS),
+    addOrderCases,
   ]) {
     add(builder);
   }

@@ -10,6 +10,8 @@ import type { Rng } from "./rng.ts";
  */
 interface Notes {
   placementLost: boolean;
+  /** The diffs as the reply sends them, when the perturbation changed the lines' whitespace. */
+  sent?: DFile[];
 }
 
 type Perturb = (files: DFile[], rng: Rng, notes: Notes) => string | null;
@@ -41,7 +43,10 @@ const withContext = (files: readonly DFile[], fn: (text: string, rng: Rng) => st
   mapLines(files, (l) => (l[0] !== " " || !pred(l.slice(1)) ? l : ` ${fn(l.slice(1), rng)}`));
 
 /** The diffs rendered, or null when the perturbation found nothing to change. */
-const renderIfTouched = ({ f2, touched }: Mapped) => (touched ? render(f2) : null);
+const renderIfTouched = ({ f2, touched }: Mapped, notes?: Notes) => {
+  if (notes) notes.sent = f2;
+  return touched ? render(f2) : null;
+};
 
 const PROSE_BEFORE = [
   "Here is the change:",
@@ -83,7 +88,7 @@ const PERTURBATIONS: Record<string, Perturb> = {
     return render(files, { names: (f) => [prefixed(f.oldName, pre), prefixed(f.newName, pre)] });
   },
   "blank-context-stripped": (files) => renderIfTouched(mapLines(files, (l) => (l === " " ? "" : l))),
-  "indent-context": (files, rng) =>
+  "indent-context": (files, rng, notes) =>
     renderIfTouched(
       withContext(
         files,
@@ -91,8 +96,13 @@ const PERTURBATIONS: Record<string, Perturb> = {
         rng,
         (t) => t.trim() !== "",
       ),
+      notes,
     ),
-  "trailing-ws-context": (files, rng) => renderIfTouched(withContext(files, (t, r) => (r.next() < 0.5 ? t : t + r.pick([" ", "  ", "\t"])), rng, (t) => t.trim() !== "")),
+  "trailing-ws-context": (files, rng, notes) =>
+    renderIfTouched(
+      withContext(files, (t, r) => (r.next() < 0.5 ? t : t + r.pick([" ", "  ", "\t"])), rng, (t) => t.trim() !== ""),
+      notes,
+    ),
   "less-context": (files, rng) => {
     const f2 = clone(files);
     const keep = rng.int(1, 2);
@@ -139,7 +149,8 @@ const PERTURBATIONS: Record<string, Perturb> = {
   "blank-context-dropped": (files, rng, notes) => {
     // A blank context line left out of the hunk altogether (counts corrected, so only the line is
     // missing). When the blank sat right next to added lines, nothing says on which side of it they
-    // go: then the case must be refused.
+    // go; when the nearest old lines on both sides of it are removed ones, nothing says whether it
+    // is removed with them: then the case must be refused.
     const f2 = clone(files);
     let touched = false;
     for (const f of f2)
@@ -148,6 +159,11 @@ const PERTURBATIONS: Record<string, Perturb> = {
         if (blanks.length === 0) continue;
         const i = rng.pick(blanks);
         if (h.lines[i - 1]![0] === "+" || h.lines[i + 1]![0] === "+") notes.placementLost = true;
+        const oldOp = (from: number, step: number) => {
+          for (let j = from; j >= 0 && j < h.lines.length; j += step) if (h.lines[j]![0] !== "+") return h.lines[j]![0];
+          return undefined;
+        };
+        if (oldOp(i - 1, -1) === "-" && oldOp(i + 1, 1) === "-") notes.placementLost = true;
         h.lines.splice(i, 1);
         h.oldCount--;
         h.newCount--;
@@ -155,27 +171,21 @@ const PERTURBATIONS: Record<string, Perturb> = {
       }
     return touched ? render(f2) : null;
   },
-  "whole-hunk-shifted": (files, rng) => {
+  "whole-hunk-shifted": (files, rng, notes) => {
     // every line of the hunk (context, removed, added) indented differently from the file
-    // (De-indenting only where every line has the indentation to lose: a line clamped at column 0
-    // cannot be told from one that belongs there.)
-    const canDedent = files.every((f) => f.hunks.every((h) => h.lines.every((l) => l.slice(1).trim() === "" || l[0] === "\\" || l.startsWith("  ", 1))));
-    const shift = canDedent && rng.next() < 0.5 ? (s: string) => s.replace(/^ {2}/, "") : (s: string) => `  ${s}`;
-    const { f2, touched } = mapLines(files, (l) => (l[0] === "\\" || l.slice(1).trim() === "" ? l : l[0] + shift(l.slice(1))));
-    // Only a fair test when the removed lines moved too (otherwise the added lines' indentation is the model's choice).
-    const removedMoved = f2.some((f) => f.hunks.some((h) => h.lines.some((l, i) => l[0] === "-" && l !== files[f2.indexOf(f)]!.hunks[f.hunks.indexOf(h)]!.lines[i])));
-    return touched && removedMoved ? render(f2) : null;
+    return shiftHunkLines(files, rng, () => true, notes);
   },
-  "unprefixed-context": (files, rng) => {
+  "unprefixed-context": (files, rng, notes) => {
     // some context lines lost their leading space entirely (inside a fenced block)
     const { f2, touched } = mapLines(files, (l, i) =>
       l[0] !== " " || i === 0 || l.trim() === "" || /^[-+@\\]/.test(l.slice(1)) || rng.next() < 0.5 ? l : l.slice(1),
     );
+    notes.sent = f2;
     return touched ? `\`\`\`diff\n${render(f2)}\`\`\`\n` : null;
   },
-  "tabs-in-context": (files, rng) => {
+  "tabs-in-context": (files, rng, notes) => {
     // context indentation written with tabs where the file has spaces
-    return renderIfTouched(withContext(files, (t, r) => (r.next() < 0.6 ? t.replace(/^( {2})+/, (m) => "\t".repeat(m.length / 2)) : t), rng, (t) => /^ {2}/.test(t)));
+    return renderIfTouched(withContext(files, (t, r) => (r.next() < 0.6 ? t.replace(/^( {2})+/, (m) => "\t".repeat(m.length / 2)) : t), rng, (t) => /^ {2}/.test(t)), notes);
   },
   "combined-a": (files, rng) => {
     // bare @@, no prefixes, blank context stripped, trailing whitespace, fenced with prose
@@ -194,12 +204,45 @@ const PERTURBATIONS: Record<string, Perturb> = {
   },
 };
 
+/**
+ * Every non-blank line of each hunk that `moves` picks (by its op), indented two spaces deeper
+ * than the file, or two spaces less when every line of the diff has them to lose (a line clamped
+ * at column 0 cannot be told from one that belongs there). Null unless a removed line moved: only
+ * then did the model visibly copy the file's code shifted.
+ */
+function shiftHunkLines(files: readonly DFile[], rng: Rng, moves: (op: string) => boolean, notes: Notes): string | null {
+  const canDedent = files.every((f) => f.hunks.every((h) => h.lines.every((l) => l.slice(1).trim() === "" || l[0] === "\\" || l.startsWith("  ", 1))));
+  const shift = canDedent && rng.next() < 0.5 ? (s: string) => s.replace(/^ {2}/, "") : (s: string) => `  ${s}`;
+  const { f2, touched } = mapLines(files, (l) => (l[0] === "\\" || l.slice(1).trim() === "" || !moves(l[0]!) ? l : l[0] + shift(l.slice(1))));
+  notes.sent = f2;
+  const removedMoved = f2.some((f, fi) => f.hunks.some((h, hi) => h.lines.some((l, i) => l[0] === "-" && l !== files[fi]!.hunks[hi]!.lines[i])));
+  return touched && removedMoved ? render(f2) : null;
+}
+
+/**
+ * Kinds added after the corpus's first version (issue 14). Kept out of PERTURBATION_KINDS so the
+ * first groups of the synthetic corpus draw what they always drew; corpus.ts makes these last.
+ */
+const LATER_PERTURBATIONS: Record<string, Perturb> = {
+  // The model copied the lines it quotes (context and removed) shifted, but wrote the lines it
+  // adds at the file's own indentation: seen on real commits, where re-indenting the added lines
+  // by the quoted lines' shift put an interface member two columns off.
+  "context-shifted-added-kept": (files, rng, notes) => shiftHunkLines(files, rng, (op) => op !== "+", notes),
+};
+
 /** The perturbation kinds, in the order the corpus generates them (the order of the seeded draws). */
 export const PERTURBATION_KINDS = Object.keys(PERTURBATIONS);
 
-/** The reply a perturbation makes of these diffs (null: it does not apply), and whether it lost the edit's placement. */
-export function perturb(kind: string, files: DFile[], rng: Rng): { reply: string | null; placementLost: boolean } {
+/** Perturbation kinds added later (see LATER_PERTURBATIONS). */
+export const LATER_PERTURBATION_KINDS = Object.keys(LATER_PERTURBATIONS);
+
+/**
+ * The reply a perturbation makes of these diffs (null: it does not apply), whether it lost the
+ * edit's placement, and the diffs as sent (whitespace changed, or as given).
+ */
+export function perturb(kind: string, files: DFile[], rng: Rng): { reply: string | null; placementLost: boolean; sent: DFile[] } {
   const notes: Notes = { placementLost: false };
-  const reply = PERTURBATIONS[kind]!(files, rng, notes);
-  return { reply, placementLost: notes.placementLost };
+  const given = clone(files);
+  const reply = (PERTURBATIONS[kind] ?? LATER_PERTURBATIONS[kind])!(files, rng, notes);
+  return { reply, placementLost: notes.placementLost, sent: notes.sent ?? given };
 }

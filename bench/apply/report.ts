@@ -46,8 +46,42 @@ export function verdictLine(cases: readonly BenchCase[], verdicts: ReadonlyMap<s
   return `planEdit verdicts: ${[...tally].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} ${n}`).join(", ")}`;
 }
 
+/** Why a case must be refused, from how the generator made it (null: it must be applied). */
+export function refusalCause(c: BenchCase): string | null {
+  if (c.expected !== null) return null;
+  if (c.kind.startsWith("truncated")) return "truncated";
+  if (c.kind.startsWith("elision")) return "elided code";
+  if (c.edit.includes("(placement lost)")) return "ambiguous: a blank line left out next to added lines or between removed ones";
+  if (c.edit.includes("(quoted lines match another place)")) return "ambiguous: quoted lines match another place exactly, the header's only loosely";
+  if (c.edit.includes("(context occurs twice)") || c.kind.startsWith("ambiguous-")) return "ambiguous: repeated context, headers and order do not decide";
+  return "other";
+}
+
+/**
+ * planEdit's refusals by why the case must be refused (the generator's ground truth), with the
+ * reasons planEdit gave; then the cases it refused that it should have applied, by id.
+ */
+export function refusalTable(r: ReadonlyMap<string, Outcome>, cases: readonly BenchCase[], verdicts: ReadonlyMap<string, string>): string[] {
+  const lines = ["| must be refused because | cases | planEdit refused | planEdit's reasons |", "|---|---|---|---|"];
+  const groups = new Map<string, BenchCase[]>();
+  for (const c of cases) {
+    const why = refusalCause(c);
+    if (why !== null) groups.set(why, [...(groups.get(why) ?? []), c]);
+  }
+  const reasons = (ks: readonly BenchCase[]) => {
+    const t = new Map<string, number>();
+    for (const c of ks) t.set(verdicts.get(c.id) ?? "threw", (t.get(verdicts.get(c.id) ?? "threw") ?? 0) + 1);
+    return [...t].map(([v, n]) => `${v} ${n}`).join(", ");
+  };
+  for (const [why, ks] of groups) lines.push(`| ${why} | ${ks.length} | ${ks.filter((c) => r.get(c.id) === "exact").length} | ${reasons(ks)} |`);
+  const wrongRefusals = cases.filter((c) => c.expected !== null && r.get(c.id) === "refused");
+  lines.push(`| (must be applied, but refused) | ${wrongRefusals.length} | ${wrongRefusals.length} | ${reasons(wrongRefusals) || "-"} |`);
+  for (const c of wrongRefusals) lines.push(`- refused but must apply: ${c.id} ${c.kind}: ${verdicts.get(c.id)}`);
+  return lines;
+}
+
 /** Every case with each tool's outcome, for a caller that checks them (the orchestrator's test). */
-export function jsonReport(results: Results, cases: readonly BenchCase[], seed: number, hash: string) {
+export function jsonReport(results: Results, cases: readonly BenchCase[], seed: number, hash: string, verdicts: ReadonlyMap<string, string>) {
   return {
     corpus: { cases: cases.length, mustRefuse: cases.filter((c) => c.expected === null).length, seed, hash },
     cases: cases.map((c) => ({
@@ -55,6 +89,9 @@ export function jsonReport(results: Results, cases: readonly BenchCase[], seed: 
       edit: c.edit,
       kind: c.kind,
       mustRefuse: c.expected === null,
+      refusalCause: refusalCause(c),
+      verdict: verdicts.get(c.id) ?? null,
+      largestFileChars: Math.max(0, ...Object.values(c.before).map((v) => v?.length ?? 0)),
       outcomes: Object.fromEntries([...results].map(([name, r]) => [name, r.get(c.id)!])),
     })),
   };

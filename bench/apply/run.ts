@@ -1,9 +1,13 @@
 // The edit-applier benchmark: the same generated cases through planEdit, plain `patch -p1`,
 // `git apply` and `git apply --recount`, scored byte for byte (scoring.ts).
 //
-//   cd orchestrator && bun ../bench/apply/run.ts [--only planEdit] [--kind bare-@@] [--show-fail] [--write-corpus]
-//                                                [--slice N] [--json]
+//   cd orchestrator && bun ../bench/apply/run.ts [--corpus real [--ci]] [--seed N] [--only planEdit] [--kind bare-@@]
+//                                                [--show-fail] [--write-corpus] [--slice N] [--json]
 //
+//   --corpus real   the real-edit corpus (real/corpus.ts; its tarballs: bun ../bench/apply/real/fetch.ts)
+//                   instead of the synthetic one
+//   --ci            with --corpus real: only the cases of CI_PAIRS (bun ../bench/apply/real/fetch.ts --ci)
+//   --seed N        another corpus of the same make (the tables in RESULTS.md are of the default seeds)
 //   --only NAME     one tool
 //   --kind PREFIX   only the cases whose perturbation kind starts with PREFIX
 //   --show-fail     planEdit's verdict on every case it did not get exactly right
@@ -15,7 +19,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { BenchCase } from "./cases.ts";
 import { buildCorpus, CORPUS_SEED } from "./corpus.ts";
-import { jsonReport, kindTable, toolTable, verdictLine } from "./report.ts";
+import { CI_PAIRS, REAL_SEED, buildRealCorpus } from "./real/corpus.ts";
+import { jsonReport, kindTable, refusalTable, toolTable, verdictLine } from "./report.ts";
 import { runTools, type Results } from "./scoring.ts";
 import { benchTools, planCase } from "./tools.ts";
 
@@ -51,10 +56,17 @@ async function main(): Promise<void> {
   const sliceArg = flag(args, "--slice");
   const slice = sliceArg === undefined ? undefined : Number(sliceArg);
   if (slice !== undefined && !(Number.isInteger(slice) && slice > 0)) throw new Error(`--slice takes a whole number > 0, not ${sliceArg}`);
-  let cases = buildCorpus();
+  const corpus = flag(args, "--corpus") ?? "synthetic";
+  if (corpus !== "synthetic" && corpus !== "real") throw new Error(`--corpus takes synthetic or real, not ${corpus}`);
+  if (args.includes("--ci") && corpus !== "real") throw new Error("--ci goes with --corpus real");
+  const real = corpus === "real";
+  const seedArg = flag(args, "--seed");
+  const seed = seedArg !== undefined ? Number(seedArg) : real ? REAL_SEED : CORPUS_SEED;
+  if (!Number.isInteger(seed)) throw new Error(`--seed takes a whole number, not ${seedArg}`);
+  let cases = real ? buildRealCorpus(args.includes("--ci") ? CI_PAIRS : undefined, seed) : buildCorpus(seed);
   const hash = corpusHash(cases);
   if (args.includes("--write-corpus")) {
-    const out = join(import.meta.dir, "out", "corpus.json");
+    const out = join(import.meta.dir, "out", real ? "real-corpus.json" : "corpus.json");
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, JSON.stringify(cases, null, 1));
     console.log(`wrote ${out}`);
@@ -68,14 +80,17 @@ async function main(): Promise<void> {
   const secs = ((performance.now() - started) / 1000).toFixed(1);
 
   if (args.includes("--json")) {
-    console.log(JSON.stringify(jsonReport(results, cases, CORPUS_SEED, hash)));
+    console.log(JSON.stringify(jsonReport(results, cases, seed, hash, verdicts)));
     return;
   }
   const mustRefuse = cases.filter((c) => c.expected === null).length;
-  console.log(`corpus: ${cases.length} cases (${mustRefuse} must be refused), seed ${CORPUS_SEED}, sha256/16 ${hash}; ${secs}s\n`);
+  console.log(`${corpus} corpus: ${cases.length} cases (${mustRefuse} must be refused), seed ${seed}, sha256/16 ${hash}; ${secs}s\n`);
   console.log(toolTable(results, cases).join("\n"));
   console.log(`\n${kindTable(results, cases).join("\n")}`);
-  if (results.has("planEdit")) console.log(`\n${verdictLine(cases, verdicts)}`);
+  if (results.has("planEdit")) {
+    console.log(`\n${verdictLine(cases, verdicts)}`);
+    console.log(`\n${refusalTable(results.get("planEdit")!, cases, verdicts).join("\n")}`);
+  }
   if (args.includes("--show-fail")) await showFailures(results, cases);
 }
 

@@ -3,14 +3,15 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { DEFAULT_LIMITS } from "../../orchestrator/src/core/defaults.ts";
 import { planEdit } from "../../orchestrator/src/edits/plan.ts";
 import type { BenchCase, Files } from "./cases.ts";
 
 export type Tool = (c: BenchCase) => Promise<Files | null>;
 
-/** planEdit on a case's files, with `reply` in place of the case's own (the fuzzer damages it). */
+/** planEdit on a case's files at the default config, with `reply` in place of the case's own (the fuzzer damages it). */
 export function planCase(c: BenchCase, reply = c.reply) {
-  return planEdit({ reply, current: new Map(Object.entries(c.before)), filesOwned: c.filesOwned, maxLines: 300 });
+  return planEdit({ reply, current: new Map(Object.entries(c.before)), filesOwned: c.filesOwned, maxLines: DEFAULT_LIMITS.maxPatchLines });
 }
 
 /** planEdit as a tool; `verdicts` gets its strategy or refusal reason per case id. */

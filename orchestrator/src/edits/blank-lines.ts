@@ -9,12 +9,15 @@ interface BlankTierMatch {
   hunk: LexHunk;
   /** A left-out blank line right after added lines: were they meant above or below it? */
   unclearBlank: number | null;
+  /** A left-out blank line between two removed lines: is it removed too, or kept? */
+  unclearRemoval: number | null;
 }
 
 /**
  * Every match of the hunk's non-blank old lines among the file's non-blank lines, each with the
- * hunk rewritten to fit: blank file lines the hunk left out become context (or removed lines,
- * when they sit between two removed lines), blank hunk lines the file lacks are dropped.
+ * hunk rewritten to fit: blank file lines the hunk left out become context, blank hunk lines the
+ * file lacks are dropped. A left-out blank line next to added lines, or between two removed
+ * lines, is noted: where the added lines go, or whether it goes too, the hunk does not say.
  */
 export function matchIgnoringBlanks(h: LexHunk, texts: readonly string[], fileSq: readonly string[]): BlankTierMatch[] {
   const nb: number[] = [];
@@ -25,8 +28,8 @@ export function matchIgnoringBlanks(h: LexHunk, texts: readonly string[], fileSq
   const oldNB = h.lines.filter((l) => l.op !== "+" && l.text.trim() !== "").map((l) => squash(l.text));
   return findRuns(nbSq, oldNB).map((q) => {
     const at = extendOverLeadingBlanks(h, nb[q]!, fileSq);
-    const { lines, unclearBlank } = fitToFile(h, at, texts, fileSq);
-    return { at, hunk: { ...h, lines }, unclearBlank };
+    const { lines, unclearBlank, unclearRemoval } = fitToFile(h, at, texts, fileSq);
+    return { at, hunk: { ...h, lines }, unclearBlank, unclearRemoval };
   });
 }
 
@@ -42,11 +45,17 @@ function extendOverLeadingBlanks(h: LexHunk, start: number, fileSq: readonly str
 }
 
 /** The hunk's lines rewritten to follow the file from `start`, blank line for blank line. */
-function fitToFile(h: LexHunk, start: number, texts: readonly string[], fileSq: readonly string[]): { lines: HunkLine[]; unclearBlank: number | null } {
+function fitToFile(
+  h: LexHunk,
+  start: number,
+  texts: readonly string[],
+  fileSq: readonly string[],
+): { lines: HunkLine[]; unclearBlank: number | null; unclearRemoval: number | null } {
   const lines: HunkLine[] = [];
   let cursor = start;
   let prevOld: HunkLine | null = null;
   let unclearBlank: number | null = null;
+  let unclearRemoval: number | null = null;
   for (const line of h.lines) {
     if (line.op === "+") {
       lines.push(line);
@@ -62,7 +71,9 @@ function fitToFile(h: LexHunk, start: number, texts: readonly string[], fileSq: 
     }
     while (cursor < texts.length && fileSq[cursor] === "") {
       if (lines[lines.length - 1]?.op === "+") unclearBlank ??= cursor;
+      // Between two removed lines a left-out blank may be removed with them or kept: the hunk does not say.
       const between = prevOld?.op === "-" && line.op === "-";
+      if (between) unclearRemoval ??= cursor;
       lines.push({ op: between ? "-" : " ", text: texts[cursor]! });
       cursor++;
     }
@@ -70,5 +81,5 @@ function fitToFile(h: LexHunk, start: number, texts: readonly string[], fileSq: 
     cursor++;
     prevOld = line;
   }
-  return { lines, unclearBlank };
+  return { lines, unclearBlank, unclearRemoval };
 }

@@ -3,9 +3,11 @@
 // all whitespace differences, then ignoring blank lines; the first of these tiers with a match
 // decides. A hunk goes only where it matches in exactly one place, or, among several equal
 // matches, at the one its header's line number or an end-of-file anchor names; otherwise it is
-// refused as ambiguous. Header line numbers are otherwise ignored.
+// ambiguous, and the caller may still settle it by the order of the file's hunks (order.ts). It
+// is ambiguous too when it matches elsewhere and, only more loosely, at its header's line.
+// Header line numbers are otherwise ignored.
 import { reject, type Rejection } from "./contract.ts";
-import type { LexHunk } from "./lex.ts";
+import type { HunkLine, LexHunk } from "./lex.ts";
 import { matchIgnoringBlanks } from "./blank-lines.ts";
 import { unanchoredRefusal } from "./refusals.ts";
 import { findRuns, squash } from "./text.ts";
@@ -38,7 +40,19 @@ export interface Placed {
   at: number;
 }
 
-type Location = { kind: "found"; at: number; hunk: LexHunk } | { kind: "none" } | { kind: "refused"; rejection: Rejection };
+/** One of several equal matches; `refusal` when placing the hunk there would still be refused. */
+export interface Candidate {
+  at: number;
+  hunk: LexHunk;
+  refusal?: Rejection;
+}
+
+export type Location =
+  | { kind: "found"; at: number; hunk: LexHunk }
+  | { kind: "none" }
+  | { kind: "refused"; rejection: Rejection }
+  /** Several equal matches; `rejection` is the refusal if nothing else settles which. */
+  | { kind: "ambiguous"; candidates: Candidate[]; rejection: Rejection };
 
 /** Where a hunk goes; `name` names it in a refusal. */
 export function locateHunk(h: LexHunk, name: string, path: string, file: FileView): Location {
@@ -62,12 +76,38 @@ function locateLines(h: LexHunk, name: string, path: string, file: FileView): Lo
     const found = findRuns(file.tiers[t]!, old);
     if (found.length === 0) continue;
     const at = found.length === 1 ? found[0]! : chooseMatch(h, found, oldLines.length, file.texts.length);
+    const named = headerLookalike(h, oldLines, found, file);
+    if (named !== null) return lookalike(name, path, [...found, named].sort((a, b) => a - b), named, h);
     if (at !== null) return { kind: "found", at, hunk: h };
-    return ambiguous(name, path, oldLines.length, found);
+    return ambiguous(name, path, oldLines.length, found.map((i) => ({ at: i, hunk: h })));
   }
   // Last tier: blank lines ignored (the model left out, or added, a blank context line).
   if (!oldLines.some((l) => l.text.trim() !== "")) return { kind: "none" };
   return locateIgnoringBlanks(h, name, path, file, oldLines.length);
+}
+
+/**
+ * The line the header names, when the hunk goes elsewhere but also matches there once whitespace
+ * is ignored: a model that copied the lines at its header's place with their indentation changed
+ * can write, by chance, exactly the lines of another place. Two readings, so neither is taken.
+ */
+function headerLookalike(h: LexHunk, oldLines: readonly HunkLine[], found: readonly number[], file: FileView): number | null {
+  if (h.oldStart === null) return null;
+  const named = h.oldStart - 1;
+  if (found.includes(named) || named < 0 || named + oldLines.length > file.texts.length) return null;
+  return oldLines.every((l, j) => squash(l.text) === file.squashed[named + j]) ? named : null;
+}
+
+function lookalike(name: string, path: string, starts: readonly number[], named: number, h: LexHunk): Location {
+  const others = starts.filter((i) => i !== named).map((i) => i + 1);
+  return {
+    kind: "ambiguous",
+    candidates: starts.map((at) => ({ at, hunk: h })),
+    rejection: reject(
+      "hunk_ambiguous",
+      `${name}: the lines it quotes are exactly the lines at ${others.length === 1 ? "line" : "lines"} ${others.join(", ")} of ${path}, but its header names line ${named + 1}, where they match only with different whitespace, so it is not clear which place to change. Copy the unchanged/removed lines exactly as ${path} has them at the place you mean, indentation included.`,
+    ),
+  };
 }
 
 /** Among several equal matches: the one at the header's line, else the one an end-of-file anchor names. */
@@ -102,29 +142,40 @@ function anchoredAtFileEnd(h: LexHunk, found: readonly number[], oldLen: number,
 
 /** The blank-line tier: only the header's line settles several matches (no end-of-file anchor). */
 function locateIgnoringBlanks(h: LexHunk, name: string, path: string, file: FileView, oldLen: number): Location {
-  const found = matchIgnoringBlanks(h, file.texts, file.squashed);
-  const pick = found.length === 1 ? found : found.filter((c) => h.oldStart !== null && c.at + 1 === h.oldStart);
-  if (pick.length === 1) {
-    const c = pick[0]!;
+  const found = matchIgnoringBlanks(h, file.texts, file.squashed).map((c): Candidate => {
     if (c.unclearBlank !== null) {
-      return {
-        kind: "refused",
-        rejection: reject(
-          "hunk_ambiguous",
-          `${name} leaves out the blank line at line ${c.unclearBlank + 1} of ${path}, right where it adds lines, so it is not clear whether they go above or below it. Include that blank line in the hunk as a context line (a line with a single space).`,
-        ),
-      };
+      const refusal = reject(
+        "hunk_ambiguous",
+        `${name} leaves out the blank line at line ${c.unclearBlank + 1} of ${path}, right where it adds lines, so it is not clear whether they go above or below it. Include that blank line in the hunk as a context line (a line with a single space).`,
+      );
+      return { at: c.at, hunk: c.hunk, refusal };
     }
-    return { kind: "found", at: c.at, hunk: c.hunk };
-  }
-  if (found.length > 1) return ambiguous(name, path, oldLen, found.map((c) => c.at));
+    if (c.unclearRemoval !== null) {
+      const refusal = reject(
+        "hunk_ambiguous",
+        `${name} leaves out the blank line at line ${c.unclearRemoval + 1} of ${path}, between lines it removes, so it is not clear whether that line goes too. Include it in the hunk: as a context line (a single space) to keep it, or with "-" to remove it.`,
+      );
+      return { at: c.at, hunk: c.hunk, refusal };
+    }
+    return { at: c.at, hunk: c.hunk };
+  });
+  const pick = found.length === 1 ? found : found.filter((c) => h.oldStart !== null && c.at + 1 === h.oldStart);
+  if (pick.length === 1) return placeCandidate(pick[0]!);
+  if (found.length > 1) return ambiguous(name, path, oldLen, found);
   return { kind: "none" };
 }
 
-function ambiguous(name: string, path: string, quoted: number, starts: readonly number[]): Location {
+/** The location of a chosen candidate: placed there, or its refusal. */
+export function placeCandidate(c: Candidate): Location {
+  return c.refusal ? { kind: "refused", rejection: c.refusal } : { kind: "found", at: c.at, hunk: c.hunk };
+}
+
+function ambiguous(name: string, path: string, quoted: number, candidates: Candidate[]): Location {
+  const starts = candidates.map((c) => c.at);
   const count = starts.length;
   return {
-    kind: "refused",
+    kind: "ambiguous",
+    candidates,
     rejection: reject(
       "hunk_ambiguous",
       `${name}: the ${quoted} unchanged/removed line(s) it quotes appear ${count} times in ${path} (starting at lines ${starts

@@ -2,7 +2,11 @@
 // shifted (the whole hunk two spaces deeper, or de-indented to column 0). The hunk still locates
 // (whitespace is ignored there), but its added lines would come out shifted too. They are moved
 // back only when the model visibly shifted the code it copied: some hunk's removed lines carry
-// the shift, all such hunks agree, and the hunk itself shows the same shift.
+// the shift, all such hunks agree, and the hunk itself shows the same shift. Even then a model
+// often writes the lines it adds at the file's own indentation, shifting only what it quoted; so
+// the added lines move only when, moved, they agree with the file's lines around them better than
+// as written (indent-fit.ts): the model's own indentation is kept unless the file says otherwise.
+import { movedFitsBetter } from "./indent-fit.ts";
 import type { HunkLine, LexHunk } from "./lex.ts";
 import type { Placed } from "./locate.ts";
 import { indentOf } from "./text.ts";
@@ -22,11 +26,13 @@ export function reindentHunks(placed: readonly Placed[], texts: readonly string[
     return hunkShift(oldLines, texts.slice(at, at + oldLines.length));
   });
   const agreed = agreedShift(shifts);
-  return placed.map(({ hunk, at }, i) => {
+  if (agreed === null) return placed.map((p) => p.hunk);
+  const moved = placed.map(({ hunk, at }, i) => {
     const shift = shifts[i]!;
-    const use = agreed !== null && shift !== null && shift.file === agreed.file && shift.diff === agreed.diff ? agreed : null;
-    return use === null ? hunk : shiftAdded(hunk, at, texts, use);
+    return shift !== null && shift.file === agreed.file && shift.diff === agreed.diff ? shiftAdded(hunk, at, texts, agreed) : hunk;
   });
+  const written = placed.map((p) => p.hunk);
+  return movedFitsBetter(written, moved, placed.map((p) => p.at), texts) ? moved : written;
 }
 
 /**

@@ -1,22 +1,24 @@
 // The tolerant applier: pure and in memory. Each hunk is located in the ORIGINAL file by the
 // lines it expects to find there (locate.ts), and applied only where it matches in exactly one
-// place (or, among several equal matches, exactly at the line its header names); otherwise the
-// edit is refused with a detail that tells the model what to fix (mismatch.ts). Header line
+// place (or, among several equal matches, exactly at the line its header names, or at the one
+// the order of the file's hunks leaves it); otherwise the edit is refused with a detail that
+// tells the model what to fix (mismatch.ts). Header line
 // numbers and counts are otherwise ignored, hunks may come in any order, and untouched lines
 // keep their own bytes (line endings, trailing whitespace, missing final newline).
 import { reject, type Rejection, type Step } from "./contract.ts";
 import { hunkBlocks, overlapRefusal, sortBlocks, spliceBlocks } from "./blocks.ts";
 import type { FileKind } from "./diff-files.ts";
 import type { LexHunk } from "./lex.ts";
-import { locateHunk, viewFile, type FileView, type Placed } from "./locate.ts";
+import { locateHunk, placeCandidate, viewFile, type FileView, type Location, type Placed } from "./locate.ts";
 import { mismatchRefusal, placeholderRefusal } from "./mismatch.ts";
+import { placeByOrder } from "./order.ts";
 import { reindentHunks } from "./reindent.ts";
 import { findRuns, quote, splitFile, squash } from "./text.ts";
 
 type TolerantResult = { ok: true; after: string | null } | Rejection;
 
 export function applyTolerant(path: string, before: string | null, hunksIn: readonly LexHunk[], kind: FileKind): TolerantResult {
-  // A model repeating the same hunk means it once.
+  // A model repeating the same hunk means it once (for an existing file, see placeHunks).
   const hunks = hunksIn.filter((h, i) => !hunksIn.slice(0, i).some((g) => sameHunk(g, h)));
   if (kind === "create") return createFile(path, before, hunks);
   if (before === null) {
@@ -26,11 +28,27 @@ export function applyTolerant(path: string, before: string | null, hunksIn: read
     );
   }
   if (kind === "delete") return deleteFile(path, before, hunks);
-  return modifyFile(path, before, hunks);
+  return modifyFile(path, before, hunksIn);
 }
 
 function sameHunk(a: LexHunk, b: LexHunk): boolean {
   return a.lines.length === b.lines.length && a.lines.every((l, i) => l.op === b.lines[i]!.op && l.text === b.lines[i]!.text);
+}
+
+/**
+ * Whether hunk k repeats an earlier one: the same lines, meant once. Not when they go to
+ * different places (their headers chose different matches), or when their lines match in
+ * several places and nothing chose yet: a diff that makes one change at two places that look
+ * alike has two equal hunks, and order places each.
+ */
+function isRepeat(hunks: readonly LexHunk[], located: readonly Location[], k: number): boolean {
+  const here = located[k]!;
+  return hunks.slice(0, k).some((g, j) => {
+    if (!sameHunk(g, hunks[k]!)) return false;
+    const there = located[j]!;
+    if (here.kind === "ambiguous" && there.kind === "ambiguous") return false;
+    return !(here.kind === "found" && there.kind === "found" && here.at !== there.at);
+  });
 }
 
 function createFile(path: string, before: string | null, hunks: readonly LexHunk[]): TolerantResult {
@@ -88,15 +106,24 @@ function hunkName(path: string, k: number, total: number, h: LexHunk): string {
   return total > 1 ? `${path}, hunk ${k + 1} of ${total}${where}` : `${path}, the hunk${where}`;
 }
 
-/** Every hunk placed, or the refusal for the first that is not; hunks already applied are counted, not placed. */
+/**
+ * Every hunk placed, or the refusal for the first that is not; hunks already applied are counted,
+ * not placed. A hunk that matches in several places goes where the order of the file's hunks
+ * leaves it only one (order.ts).
+ */
 function placeHunks(path: string, hunks: readonly LexHunk[], file: FileView): Step<{ placed: Placed[]; alreadyApplied: number }> {
+  const names = hunks.map((h, k) => hunkName(path, k, hunks.length, h));
+  const own = hunks.map((h, k) => locateHunk(h, names[k]!, path, file));
+  const kept = hunks.flatMap((_, k) => (isRepeat(hunks, own, k) ? [] : [k]));
+  const settled = settleByOrder(kept.map((k) => own[k]!));
+  const located = new Map(kept.map((k, i) => [k, settled[i]!]));
   const placed: Placed[] = [];
   let alreadyApplied = 0;
-  for (let k = 0; k < hunks.length; k++) {
+  for (const k of kept) {
     const h = hunks[k]!;
-    const name = hunkName(path, k, hunks.length, h);
-    const location = locateHunk(h, name, path, file);
-    if (location.kind === "refused") return location.rejection;
+    const name = names[k]!;
+    const location = located.get(k)!;
+    if (location.kind === "refused" || location.kind === "ambiguous") return location.rejection;
     if (location.kind === "found") {
       placed.push({ k, hunk: location.hunk, at: location.at });
       continue;
@@ -110,6 +137,17 @@ function placeHunks(path: string, hunks: readonly LexHunk[], file: FileView): St
     return mismatchRefusal(name, path, h, file);
   }
   return { ok: true, value: { placed, alreadyApplied } };
+}
+
+/** The locations with each ambiguous one that the order of the hunks settles, settled. */
+function settleByOrder(located: readonly Location[]): Location[] {
+  if (!located.some((l) => l.kind === "ambiguous")) return [...located];
+  const starts = placeByOrder(located.map((l) => (l.kind === "found" ? [l.at] : l.kind === "ambiguous" ? l.candidates.map((c) => c.at) : null)));
+  return located.map((l, k) => {
+    const at = starts[k];
+    if (l.kind !== "ambiguous" || at === null || at === undefined) return l;
+    return placeCandidate(l.candidates.find((c) => c.at === at)!);
+  });
 }
 
 /** The hunk's new side is in the file, once, and its old side is not: it is there already. */

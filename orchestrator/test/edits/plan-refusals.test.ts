@@ -129,6 +129,22 @@ describe("refusals", () => {
     }
   });
 
+  test("hunk_ambiguous: quoted lines re-indented into exactly another place's, the header naming the one they match loosely", async () => {
+    const file = "if (a) {\n  go();\n}\nfunction f() {\n  if (a) {\n    go();\n  }\n}\n";
+    // The model meant lines 5-7 (its header says so) but wrote them two spaces less: exactly lines 1-3.
+    const reply = fence("--- a/f.ts\n+++ b/f.ts\n@@ -5,3 +5,3 @@\n if (a) {\n-  go();\n+  stop();\n }\n");
+    const r = refused(await plan({ reply, files: { "f.ts": file }, applyStrict: refuseStrict }), "hunk_ambiguous");
+    expect(r.detail).toContain("exactly the lines at line 1");
+    expect(r.detail).toContain("header names line 5");
+  });
+
+  test("hunk_ambiguous: a blank line left out between removed lines (removed too, or kept?)", async () => {
+    const file = "a\nb\n\nc\nd\n";
+    const r = refused(await plan({ reply: fence("--- a/f.txt\n+++ b/f.txt\n@@\n a\n-b\n-c\n d\n"), files: { "f.txt": file } }), "hunk_ambiguous");
+    expect(r.detail).toContain("blank line at line 3");
+    expect(r.detail).toContain("between lines it removes");
+  });
+
   test("hunk_ambiguous: a pure insertion with no context line", async () => {
     refused(await plan({ reply: fence("--- a/f.txt\n+++ b/f.txt\n@@ -4,0 +5,1 @@\n+new\n"), files: { "f.txt": FILE } }), "hunk_ambiguous");
   });
