@@ -2,6 +2,7 @@
 // or writes a file: a bad path in task 7 must not leave tasks 1 to 6 half done. Each task also
 // gets its check plan here, and a task that nothing would check is refused unless the user
 // said they want it unverified.
+import { stat } from "node:fs/promises";
 import { scriptTimeoutMs, type ResolvedConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import type { Task } from "../core/types.ts";
@@ -28,16 +29,31 @@ export async function prepareTasks(
   options: PreflightOptions = {},
 ): Promise<PreparedTask[]> {
   for (const task of tasks) for (const file of task.filesOwned) await resolveInside(workspace, file);
+  for (const [i, task] of tasks.entries()) {
+    for (const file of task.filesRead ?? []) await checkReadOnlyFile(workspace, file, whichTask(tasks, i));
+  }
   const prepared: PreparedTask[] = [];
   for (const [i, task] of tasks.entries()) {
     const scripts = options.noChecks ? [] : (task.verify ?? config.verify.scripts);
     const checks = await planChecks(workspace, { scripts, timeoutFor: (script) => scriptTimeoutMs(config, script), bunPath: options.bunPath });
-    const which = tasks.length === 1 ? "the task" : `task ${i + 1}`;
+    const which = whichTask(tasks, i);
     const problem = task.verify ? missingTaskScripts(checks, which) : noChecksLeft(checks, scripts, workspace, config.source);
     if (problem && !options.noChecks) throw new InputError(problem);
     prepared.push({ task, checks, verified: checks.checks.length > 0 });
   }
   return prepared;
+}
+
+function whichTask(tasks: readonly Task[], i: number): string {
+  return tasks.length === 1 ? "the task" : `task ${i + 1}`;
+}
+
+/** A read-only file is shown to the model as it is, so it must be there, and be a file. */
+async function checkReadOnlyFile(workspace: string, file: string, which: string): Promise<void> {
+  const abs = await resolveInside(workspace, file);
+  const info = await stat(abs).catch(() => null);
+  if (!info) throw new InputError(`${which} lists ${file} in filesRead, but it does not exist. filesRead names files to show the model; a file to create belongs in filesOwned.`);
+  if (!info.isFile()) throw new InputError(`${which} lists ${file} in filesRead, but it is not a regular file.`);
 }
 
 /** A task that names its own scripts means every one of them. */
