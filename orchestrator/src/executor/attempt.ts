@@ -104,6 +104,7 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     reply: result.content,
     current: input.files,
     filesOwned: input.task.filesOwned,
+    filesRead: input.task.filesRead,
     maxLines: input.maxPatchLines,
   });
   return { kind: "edit", reply: result, plan };
