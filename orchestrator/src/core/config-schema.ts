@@ -1,7 +1,7 @@
 // The shape of the optional config file (smol-coder.config.json): its zod schema, the JSON
 // Schema generated from it for editors, and a full example. Every bound lives here once.
 import { z } from "zod";
-import { DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
+import { DEFAULT_CONTEXT, DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
 import { InputError } from "./errors.ts";
 import { TIERS } from "./types.ts";
 
@@ -79,6 +79,14 @@ const ConfigFileObject = z
       })
       .strict()
       .optional(),
+    context: z
+      .object({
+        imports: z.boolean().optional().describe("Show the model the exported declarations of the local modules its files import."),
+        facts: z.boolean().optional().describe("Show the model the project facts: framework versions, module type, tsconfig options, lint and test tools."),
+      })
+      .strict()
+      .optional()
+      .describe("What the model is shown besides its own files; a task's filesRead are always shown."),
     logs: z
       .object({
         dir: z.string().trim().min(1).optional().describe("Folder for run logs; relative to this file."),
@@ -153,6 +161,7 @@ export const CONFIG_EXAMPLE = {
     timeouts: { test: 180_000 },
     strict: false,
   },
+  context: DEFAULT_CONTEXT,
   logs: { dir: "logs", keep: DEFAULT_LOG_KEEP },
 } satisfies ConfigFile;
 

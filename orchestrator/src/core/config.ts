@@ -6,6 +6,7 @@ import path from "node:path";
 import { CONFIG_FILE_NAME, ConfigFileSchema, parseVerifyTimeoutMs, type ConfigFile } from "./config-schema.ts";
 import {
   concurrencyByTier,
+  DEFAULT_CONTEXT,
   DEFAULT_LIMITS,
   DEFAULT_LOG_KEEP,
   DEFAULT_TIERS,
@@ -15,7 +16,7 @@ import {
 } from "./defaults.ts";
 import type { Env } from "./env.ts";
 import { InputError } from "./errors.ts";
-import { TIERS, type Limits, type Tier, type TierSettings } from "./types.ts";
+import { TIERS, type ContextSettings, type Limits, type Tier, type TierSettings } from "./types.ts";
 import { issueLines } from "./zod-issues.ts";
 
 export interface ResolvedConfig {
@@ -24,6 +25,8 @@ export interface ResolvedConfig {
   limits: Limits;
   /** timeouts holds only per-script overrides; scriptTimeoutMs() gives a script's timeout. */
   verify: { scripts: string[]; timeouts: Record<string, number>; strict: boolean };
+  /** What the model is shown besides its own files. */
+  context: ContextSettings;
   /** dir: null means the caller's default log folder. A dir from the file is absolute (resolved against the file's folder). */
   logs: { dir: string | null; keep: number };
   /** Path of the config file used, or null. */
@@ -149,6 +152,7 @@ function mergeConfig(found: FoundConfig | null, opts: LoadConfigOptions): Resolv
       timeouts: { ...file.verify?.timeouts },
       strict: flags.strict ?? file.verify?.strict ?? false,
     },
+    context: { ...DEFAULT_CONTEXT, ...file.context },
     logs: {
       dir: isSet(env.SMOL_LOG_DIR) ? env.SMOL_LOG_DIR : fileLogDir,
       keep: file.logs?.keep ?? DEFAULT_LOG_KEEP,

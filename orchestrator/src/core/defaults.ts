@@ -1,7 +1,7 @@
 // Every default number and list, written once. The config file's fallbacks, the env schema,
 // the example config, --help and doctor all read them from here, so a default is changed in
 // one line.
-import type { Limits, Tier, TierSettings } from "./types.ts";
+import type { ContextSettings, Limits, Tier, TierSettings } from "./types.ts";
 
 /** The model name each tier asks LITELLM_URL for: the model_name aliases in litellm/config.yaml. */
 export const MODEL_FOR_TIER: Record<Tier, string> = {
@@ -46,6 +46,9 @@ export const DEFAULT_LIMITS: Limits = {
 
 /** The package.json scripts that verify a change, in order; doctor checks the workspace has them. */
 export const DEFAULT_VERIFY_SCRIPTS: readonly string[] = ["typecheck", "lint", "build"];
+
+/** What the model is shown besides its own files: both parts on. */
+export const DEFAULT_CONTEXT: ContextSettings = { imports: true, facts: true };
 
 /** How many run log files are kept. */
 export const DEFAULT_LOG_KEEP = 200;

@@ -3,6 +3,15 @@
 // which keeps the README's event table honest.
 import type { Tier } from "./types.ts";
 
+/** Tokens of the prompt that went to each kind of content (by the prompt budget's count). */
+export interface PromptTokensByPart {
+  owned: number;
+  readOnly: number;
+  imports: number;
+  facts: number;
+  feedback: number;
+}
+
 export interface TokenTotals {
   prompt: number;
   completion: number;
@@ -17,7 +26,8 @@ export type SmolEvent =
   | { event: "slot_acquired"; tier: Tier; waitedMs: number }
   | { event: "tier_deferred"; tier: Tier; busyTiers: Tier[] }
   | { event: "tier_resumed"; tier: Tier; waitedMs: number }
-  | { event: "model_call_start"; tier: Tier; model: string; attempt: number }
+  | { event: "model_call_start"; tier: Tier; model: string; attempt: number; tokensByPart: PromptTokensByPart }
+  | { event: "model_prompt"; tier: Tier; model: string; attempt: number; messages: Array<{ role: string; content: string }> }
   | {
       event: "model_call_complete";
       tier: Tier;
@@ -113,7 +123,7 @@ export interface RunSummaryEvent {
 export type EventName = SmolEvent["event"];
 
 /** The level each event is logged at, so that `LOG_LEVEL=warn` still shows failures. */
-export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
+export const EVENT_LEVEL: Record<EventName, "debug" | "info" | "warn" | "error"> = {
   orchestrator_startup: "info",
   task_created: "info",
   tier_selected: "info",
@@ -122,6 +132,8 @@ export const EVENT_LEVEL: Record<EventName, "info" | "warn" | "error"> = {
   tier_deferred: "info",
   tier_resumed: "info",
   model_call_start: "info",
+  // Whole prompts are long: in the run log (which keeps debug), on stdout only with LOG_LEVEL=debug.
+  model_prompt: "debug",
   model_call_complete: "info",
   model_call_retry: "warn",
   prompt_truncated: "warn",

@@ -60,6 +60,14 @@ export interface Limits {
   concurrency: Record<Tier, number>;
 }
 
+/** Which parts of the context a run shows the model (the config's `context`); filesRead is always shown. */
+export interface ContextSettings {
+  /** The exported declarations of the local modules the owned files import. */
+  imports: boolean;
+  /** The project facts: framework majors, module type, tsconfig options, lint and test tools. */
+  facts: boolean;
+}
+
 /** How one tier's model is called. */
 export interface TierSettings {
   model: string;

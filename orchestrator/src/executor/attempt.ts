@@ -1,13 +1,15 @@
 // One attempt's model half: prompt, call (inside the tier's concurrency slot), and turn the
 // reply into an edit plan. It never touches the workspace; the orchestrator applies the plan.
 import type { Logger } from "pino";
-import { fitPrompt, looksTruncated, tooLargeMessage } from "./budget.ts";
+import { countTextTokens, estimateTokens, fitPrompt, FULL_FEEDBACK_BUDGET, looksTruncated, tooLargeMessage } from "./budget.ts";
+import { EMPTY_CONTEXT, type ContextBlock } from "./context/block.ts";
+import { fitContext, promptTokens } from "./context/fit.ts";
 import { DEFAULT_TIERS } from "../core/defaults.ts";
 import type { EditPlan } from "../edits/contract.ts";
 import { WHOLE_FILE_MAX_LINES } from "../edits/limits.ts";
 import { planEdit } from "../edits/plan.ts";
 import type { ModelClient, ModelFailure } from "./model-client.ts";
-import { buildMessages, type PreviousAttempt } from "./prompt.ts";
+import { buildMessages, userPromptSections, type PreviousAttempt, type PromptInput } from "./prompt.ts";
 import type { SlotObserver as WarmObserver, TierLimiter } from "../concurrency/types.ts";
 import { emit } from "../core/telemetry.ts";
 import type { ModelReply, Task, Tier, TierSettings } from "../core/types.ts";
@@ -19,6 +21,8 @@ export interface AttemptInput {
   files: ReadonlyMap<string, string | null>;
   previous: PreviousAttempt | null;
   maxPatchLines: number;
+  /** What the model is shown about the rest of the workspace (executor/context/gather.ts). */
+  context?: ContextBlock;
 }
 
 export interface ExecutorDeps {
@@ -36,25 +40,33 @@ export type AttemptOutcome =
 
 export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): Promise<AttemptOutcome> {
   const settings = (deps.tiers ?? DEFAULT_TIERS)[input.tier];
-  const fit = fitPrompt(
-    (feedbackBudget) =>
-      buildMessages({
-        task: input.task,
-        files: input.files,
-        previous: input.previous,
-        wholeFileMaxLines: WHOLE_FILE_MAX_LINES,
-        feedbackBudget,
-      }),
-    settings.contextWindow,
-    settings.maxTokens,
-  );
+  const prompt = (feedbackBudget: number, contextSections: readonly string[]): PromptInput => ({
+    task: input.task,
+    files: input.files,
+    previous: input.previous,
+    wholeFileMaxLines: WHOLE_FILE_MAX_LINES,
+    feedbackBudget,
+    contextSections,
+  });
+  // The context takes only what is left with the full feedback in: it is trimmed first.
+  const context = fitContext({
+    block: input.context ?? EMPTY_CONTEXT,
+    build: (sections) => buildMessages(prompt(FULL_FEEDBACK_BUDGET, sections)),
+    countMessages: estimateTokens,
+    countText: countTextTokens,
+    available: settings.contextWindow - settings.maxTokens,
+  });
+  const fit = fitPrompt((feedbackBudget) => buildMessages(prompt(feedbackBudget, context.sections)), settings.contextWindow, settings.maxTokens);
   if (!fit.ok) return { kind: "too_large", message: tooLargeMessage(fit, input.tier, settings.contextWindow, settings.maxTokens) };
+  const tokensByPart = promptTokens(userPromptSections(prompt(fit.feedbackBudget, context.sections)), context, countTextTokens);
 
   const log = deps.logger;
   const result = await deps.limiter.run(
     input.tier,
     () => {
-      emit(log, { event: "model_call_start", tier: input.tier, model: settings.model, attempt: input.attempt });
+      emit(log, { event: "model_call_start", tier: input.tier, model: settings.model, attempt: input.attempt, tokensByPart });
+      // The whole prompt, for the run log (kept down to debug level) and LOG_LEVEL=debug.
+      emit(log, { event: "model_prompt", tier: input.tier, model: settings.model, attempt: input.attempt, messages: fit.messages });
       return deps.client.complete({
         model: settings.model,
         messages: fit.messages,

@@ -12,7 +12,12 @@ export const CHARS_PER_TOKEN = 3;
 const TOKENS_PER_MESSAGE = 4;
 
 export function estimateTokens(messages: readonly ChatMessage[]): number {
-  return messages.reduce((sum, m) => sum + Math.ceil(m.content.length / CHARS_PER_TOKEN) + TOKENS_PER_MESSAGE, 0);
+  return messages.reduce((sum, m) => sum + countTextTokens(m.content) + TOKENS_PER_MESSAGE, 0);
+}
+
+/** The tokens of one piece of text, by the same rule: what the context trimming counts with. */
+export function countTextTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
 export interface Fit {
@@ -26,6 +31,8 @@ export interface Fit {
 
 /** The feedback budgets tried, largest first: trimming errors and the old diff before refusing. */
 const FEEDBACK_BUDGETS = [6_000, 3_000, 1_500, 600];
+/** The feedback budget of a prompt nothing had to be trimmed from. */
+export const FULL_FEEDBACK_BUDGET = FEEDBACK_BUDGETS[0]!;
 
 export function fitPrompt(build: (feedbackBudget: number) => ChatMessage[], contextWindow: number, maxTokens: number): Fit {
   const available = contextWindow - maxTokens;

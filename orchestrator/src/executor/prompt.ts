@@ -27,7 +27,12 @@ export interface PromptInput {
   wholeFileMaxLines: number;
   /** Character budget for the feedback block (errors + previous diff). */
   feedbackBudget?: number;
+  /** Sections about the rest of the workspace (executor/context: facts, read-only files, imports), shown after the task. */
+  contextSections?: readonly string[];
 }
+
+/** What each part of the user prompt is, so its share of the tokens can be reported. */
+export type PromptPart = "task" | "context" | "owned" | "feedback" | "format";
 
 export const DEFAULT_FEEDBACK_BUDGET = 6_000;
 
@@ -39,15 +44,26 @@ export function buildMessages(input: PromptInput): ChatMessage[] {
 }
 
 export function buildUserPrompt(input: PromptInput): string {
-  const parts: string[] = [];
-  parts.push(`## Task\n${input.task.description.trim()}`);
-  parts.push(
-    "## Files you own\nYou may change only these files. Their current content is shown below; your edit applies to exactly this content.",
-  );
-  for (const [file, content] of input.files) parts.push(describeFile(file, content));
-  if (input.previous) parts.push(describePrevious(input.previous, input.feedbackBudget ?? DEFAULT_FEEDBACK_BUDGET));
-  parts.push(describeFormat(input));
-  return parts.join("\n\n");
+  return userPromptSections(input).map((s) => s.text).join("\n\n");
+}
+
+/**
+ * The user prompt's sections in order: the task, then the context (facts, read-only files, what
+ * the owned files import), then the owned files, the feedback and the answer format last, nearest
+ * to where the model starts writing.
+ */
+export function userPromptSections(input: PromptInput): Array<{ part: PromptPart; text: string }> {
+  const parts: Array<{ part: PromptPart; text: string }> = [];
+  parts.push({ part: "task", text: `## Task\n${input.task.description.trim()}` });
+  for (const text of input.contextSections ?? []) parts.push({ part: "context", text });
+  parts.push({
+    part: "owned",
+    text: "## Files you own\nYou may change only these files. Their current content is shown below; your edit applies to exactly this content.",
+  });
+  for (const [file, content] of input.files) parts.push({ part: "owned", text: describeFile(file, content) });
+  if (input.previous) parts.push({ part: "feedback", text: describePrevious(input.previous, input.feedbackBudget ?? DEFAULT_FEEDBACK_BUDGET) });
+  parts.push({ part: "format", text: describeFormat(input) });
+  return parts;
 }
 
 function describeFile(file: string, content: string | null): string {
@@ -103,7 +119,7 @@ export function countLines(text: string): number {
   return text.endsWith("\n") ? n - 1 : n;
 }
 
-function fence(body: string, lang: string): string {
+export function fence(body: string, lang: string): string {
   // A body that itself contains ``` needs a longer fence, or the block would end early.
   const longest = Math.max(2, ...[...body.matchAll(/`{3,}/g)].map((m) => m[0].length));
   const ticks = "`".repeat(longest + 1);
@@ -123,7 +139,7 @@ const LANGUAGES: Record<string, string> = {
   ".md": "md",
 };
 
-function languageOf(file: string): string {
+export function languageOf(file: string): string {
   return LANGUAGES[path.extname(file).toLowerCase()] ?? "";
 }
 

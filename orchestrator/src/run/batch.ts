@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { ResolvedConfig } from "../core/config.ts";
+import { createFactsCache, type FactsCache } from "../executor/context/facts-cache.ts";
 import type { ModelClient } from "../executor/model-client.ts";
 import { changedFiles, keptDiff, outcomeMessage, type TaskOutcome } from "../task/outcomes.ts";
 import { runTask, type Phase } from "../task/run-task.ts";
@@ -28,6 +29,7 @@ export interface BatchOptions {
     limiter: TierLimiter;
     gate: WorkspaceGate;
     baselineCache?: BaselineCache;
+    factsCache?: FactsCache;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -49,6 +51,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   const startedAt = new Date();
   const wall = performance.now();
   const ids = options.tasks.map(() => (deps.newTaskId ?? randomUUID)());
+  // One per batch: the tasks of a run on one workspace read its facts once.
+  const factsCache = deps.factsCache ?? createFactsCache();
   const settled = await Promise.allSettled(
     prepared.map(({ task, checks }, i) =>
       runTask({
@@ -59,11 +63,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
         checks,
         dryRun: options.dryRun,
         keepFailed: options.keepFailed,
+        context: config.context,
         deps: {
           client: deps.client,
           limiter: deps.limiter,
           gate: deps.gate,
           baselineCache: deps.baselineCache,
+          factsCache,
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
           signal: deps.signal,
@@ -116,6 +122,7 @@ function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, verified
     taskId,
     description: task.description,
     filesOwned: task.filesOwned,
+    filesRead: task.filesRead ?? [],
     status: outcome.status,
     verified,
     attempts: outcome.attempts,

@@ -4,11 +4,15 @@
 // prompt showed, and an abort leaves the workspace byte for byte as it was.
 import type { Logger } from "pino";
 import { emit } from "../core/telemetry.ts";
-import type { AttemptRecord, Limits, Task, Tier } from "../core/types.ts";
+import { DEFAULT_CONTEXT } from "../core/defaults.ts";
+import type { AttemptRecord, ContextSettings, Limits, Task, Tier } from "../core/types.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
 import { createLocalGate } from "../concurrency/workspace-gate.ts";
 import type { AttemptOutcome, ExecutorDeps } from "../executor/attempt.ts";
 import { executeAttempt } from "../executor/attempt.ts";
+import type { ContextBlock } from "../executor/context/block.ts";
+import type { FactsCache } from "../executor/context/facts-cache.ts";
+import { gatherContext } from "../executor/context/gather.ts";
 import type { PreviousAttempt } from "../executor/prompt.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { CommandRunner } from "../verify/process.ts";
@@ -36,11 +40,15 @@ export interface RunTaskOptions {
   dryRun?: boolean;
   /** On abort, leave the last applied attempt in place for inspection. */
   keepFailed?: boolean;
+  /** Which parts of the context the model is shown (default: all). */
+  context?: ContextSettings;
   deps: ExecutorDeps & {
     runner?: CommandRunner;
     now?: () => number;
     gate?: WorkspaceGate;
     baselineCache?: BaselineCache;
+    /** Project facts per workspace state, shared by the tasks of a batch. */
+    factsCache?: FactsCache;
     onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
   };
 }
@@ -69,6 +77,8 @@ class TaskRun {
   private tier: Tier;
   /** The last edit that was applied, for --keep-failed. */
   private lastApplied: { changes: Map<string, string | null>; diff: string } | null = null;
+  /** Gathered before the first attempt; the files it describes do not change between attempts. */
+  private context: Promise<ContextBlock> | null = null;
 
   constructor(
     private readonly options: RunTaskOptions,
@@ -133,7 +143,12 @@ class TaskRun {
     const { task, limits, deps } = this.options;
     const tier = this.tier;
     deps.onPhase?.("calling", { tier, attempt });
-    const outcome = await executeAttempt({ task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines }, deps);
+    this.context ??= gatherContext(
+      { root: this.owned.root, task, files: this.owned.original, settings: this.options.context ?? DEFAULT_CONTEXT },
+      { facts: deps.factsCache },
+    );
+    const context = await this.context;
+    const outcome = await executeAttempt({ task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines, context }, deps);
     if (this.aborted) return { end: await this.interrupted() };
     switch (outcome.kind) {
       case "too_large":

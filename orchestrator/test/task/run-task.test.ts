@@ -42,6 +42,7 @@ describe("one attempt", () => {
       "task_created",
       "verification_baseline",
       "model_call_start",
+      "model_prompt",
       "model_call_complete",
       "patch_applied",
       "verification_start",
