@@ -152,7 +152,8 @@ class Outliner {
 
   /** A declaration exported by a list rather than by its own keyword says how. */
   private withExportNote(text: string, st: TS.Statement, name: string | undefined, names: string[]): string {
-    if (this.hasModifier(st, this.ts.SyntaxKind.ExportKeyword) || names.length === 0) return text;
+    const listed = name ? this.listed.has(name) : false;
+    if (this.hasModifier(st, this.ts.SyntaxKind.ExportKeyword) || names.length === 0 || !listed) return text;
     if (names.length === 1 && names[0] === name) return `export ${text}`;
     return `${text} // exported as ${names.join(", ")}`;
   }
@@ -171,8 +172,9 @@ class Outliner {
       const as = exported ? bound : name ? (this.listed.get(name) ?? (global ? [name] : [])) : [];
       if (as.length === 0) continue;
       names.push(...as);
-      const plain = exported || (as.length === 1 && as[0] === name);
-      const line = `${plain ? "export " : ""}${declare}${keyword} ${this.variableText(d)}`;
+      const listed = name !== undefined && this.listed.has(name);
+      const plain = exported || !listed || (as.length === 1 && as[0] === name);
+      const line = `${exported || (listed && plain) ? "export " : ""}${declare}${keyword} ${this.variableText(d)}`;
       lines.push(plain ? line : `${line} // exported as ${as.join(", ")}`);
     }
     return lines.length === 0 ? null : { names, text: lines.join("\n"), neededBy: [] };

@@ -95,8 +95,10 @@ function takeReadOnly(block: ContextBlock, room: number, count: CountText, leftO
     shown.push(whole);
     if (cost() <= room) continue;
     shown.pop();
-    // What is left after this file's heading, section heading included when it is the first.
-    const frame = count(shown.length === 0 ? renderReadOnly([{ ...whole, text: "", note: "x" }]) : renderReadOnlyFile({ ...whole, text: "", note: "x" })) + 8;
+    // What is left after this file's heading and note (the longest the note can be), and the
+    // section's heading when this is the first file.
+    const widest = { ...whole, text: "", note: `${f.path}: lines ${whole.lines}-${whole.lines} of ${whole.lines} not shown (no room)` };
+    const frame = count(shown.length === 0 ? renderReadOnly([widest]) : `\n\n${renderReadOnlyFile(widest)}`) + 2;
     const cut = shortenReadOnly(f.path, f.content, room - before - frame, count);
     if (cut) {
       shown.push({ ...whole, text: cut.text, note: cut.note });
