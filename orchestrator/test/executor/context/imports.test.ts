@@ -17,7 +17,8 @@ interface Case {
 }
 
 async function follow(c: Case): Promise<ImportedModule[]> {
-  await using ws = await createWorkspace({ template: "empty", files: { ...c.files, ...Object.fromEntries(Object.entries(c.owned).filter(([, v]) => v !== null)) } });
+  const existing = Object.entries(c.owned).flatMap(([file, content]) => (content === null ? [] : [[file, content] as const]));
+  await using ws = await createWorkspace({ template: "empty", files: { ...c.files, ...Object.fromEntries(existing) } });
   return followImports(
     ts,
     { root: ws.dir, files: new Map(Object.entries(c.owned)), description: c.description ?? "", shownWhole: new Set([...Object.keys(c.owned), ...(c.read ?? [])]) },
