@@ -64,8 +64,8 @@ class Outliner {
         }
       } else if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
         for (const e of st.exportClause.elements) this.list((e.propertyName ?? e.name).text, e.name.text);
-      } else if (ts.isExportAssignment(st) && !st.isExportEquals && ts.isIdentifier(st.expression)) {
-        this.list(st.expression.text, "default");
+      } else if (ts.isExportAssignment(st) && ts.isIdentifier(st.expression)) {
+        this.list(st.expression.text, st.isExportEquals ? "export =" : "default");
       }
     }
     // A global declaration file (no import or export) declares everything it holds.
@@ -123,7 +123,11 @@ class Outliner {
   private render(st: TS.Statement, global: boolean): Declaration | null {
     const ts = this.ts;
     if (ts.isVariableStatement(st)) return this.renderVariables(st, global);
-    if (ts.isExportAssignment(st)) return ts.isIdentifier(st.expression) ? null : { names: ["default"], text: `export default ${this.valueText(st.expression)}`, neededBy: [] };
+    if (ts.isExportAssignment(st)) {
+      if (ts.isIdentifier(st.expression)) return null;
+      const how = st.isExportEquals ? "export =" : "export default";
+      return { names: [st.isExportEquals ? "export =" : "default"], text: `${how} ${this.valueText(st.expression)}`, neededBy: [] };
+    }
     if (!this.isNamed(st)) return null;
     const name = st.name && (ts.isIdentifier(st.name) || ts.isStringLiteral(st.name)) ? st.name.text : undefined;
     const names = this.exportNames(st, name, global);

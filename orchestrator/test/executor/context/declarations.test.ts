@@ -79,6 +79,11 @@ describe("which declarations are shown", () => {
     ]);
   });
 
+  test("`export =` is shown as such", () => {
+    expect(texts("function legacy(x: string): number { return 1 }\nexport = legacy\n", "m.ts")).toEqual(["function legacy(x: string): number; // exported as export ="]);
+    expect(texts("export = { a: 1 }\n", "m.ts")).toEqual(["export = { a: 1 }"]);
+  });
+
   test("re-exports are reported for the barrel to be followed", () => {
     expect(outline("export * from './Button'\nexport { Icon as Glyph, Size } from './Icon'\n", "index.ts").reexports).toEqual([
       { specifier: "./Button", names: "*" },
