@@ -4,7 +4,7 @@
 //   bun ../bench/context/probe.ts WORKSPACE OWNED_FILE
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { createFactsCache } from "../../orchestrator/src/executor/context/facts-cache.ts";
+import { createContextCache } from "../../orchestrator/src/executor/context/cache.ts";
 import { gatherContext } from "../../orchestrator/src/executor/context/gather.ts";
 import { loadTypeScript } from "../../orchestrator/src/executor/context/typescript.ts";
 
@@ -19,7 +19,7 @@ const loadMs = performance.now() - t;
 const rssLoaded = rss();
 
 const content = await readFile(path.join(workspace, owned), "utf8");
-const facts = createFactsCache();
+const cache = createContextCache();
 const input = {
   root: workspace,
   task: { description: `change ${owned}`, filesOwned: [owned] },
@@ -27,10 +27,10 @@ const input = {
   settings: { imports: true, facts: true },
 };
 t = performance.now();
-const cold = await gatherContext(input, { facts });
+const cold = await gatherContext(input, { cache });
 const gatherColdMs = performance.now() - t;
 t = performance.now();
-await gatherContext(input, { facts });
+await gatherContext(input, { cache });
 const gatherWarmMs = performance.now() - t;
 
 process.stdout.write(

@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { outlineModule } from "../../orchestrator/src/executor/context/declarations.ts";
 import { followImports } from "../../orchestrator/src/executor/context/imports.ts";
+import { createTypeInference } from "../../orchestrator/src/executor/context/infer.ts";
 import { loadTypeScript, recordingHost } from "../../orchestrator/src/executor/context/typescript.ts";
 import { createWorkspace } from "../../orchestrator/testing/workspace.ts";
 import { coreCount, cpuModel } from "../lib/machine.ts";
@@ -112,6 +113,15 @@ async function main(): Promise<void> {
   const outline = ({ file, text }: { file: string; text: string }) => ({ file, bytes: text.length, count: outlineModule(ts, file, text).declarations.length });
   texts.forEach(outline);
   const outlined = timeEach(texts, 3, outline);
+  // The same with the types TypeScript infers (a checker per module, the standard library parsed
+  // once per task): first the library's parse, then per module.
+  const libStarted = performance.now();
+  outlineModule(ts, "first.ts", "export function one() { return 1 }\n", createTypeInference(ts));
+  const libMs = performance.now() - libStarted;
+  const inference = createTypeInference(ts);
+  const outlineTyped = ({ file, text }: { file: string; text: string }) => ({ file, bytes: text.length, count: outlineModule(ts, file, text, inference).declarations.length });
+  texts.forEach(outlineTyped);
+  const typed = timeEach(texts, 1, outlineTyped);
 
   // Import following on a copy of rxjs's sources as a workspace (a path under node_modules is never followed).
   const root = await mkdtemp(path.join(os.tmpdir(), "smol-bench-context-"));
@@ -143,11 +153,12 @@ async function main(): Promise<void> {
     "| --- | --- | --- | --- | --- |",
     `| ${p((x) => x.loadMs)} ms | ${p((x) => x.rssBefore)} → ${p((x) => x.rssLoaded)} MB | ${p((x) => x.gatherColdMs)} ms | ${p((x) => x.gatherWarmMs)} ms | ${p((x) => x.rssAfter)} MB |`,
     "",
-    "Per file, warm (median of 3 passes after an untimed one): outlining parses a module and renders its exported declarations; following parses an owned file, resolves its imports with the compiler's resolver (rxjs's tsconfig) and outlines each local module it reaches (its barrels followed).",
+    `Per file, warm (median of 3 passes after an untimed one; 1 pass with inferred types): outlining parses a module and renders its exported declarations; with inferred types it also checks the module against the standard library, for the return types and long constants' types it does not write (parsing the library first took ${libMs.toFixed(0)} ms, once per task); following parses an owned file, resolves its imports with the compiler's resolver (rxjs's tsconfig) and outlines each local module it reaches (its barrels followed), with inferred types.`,
     "",
     "| step | files | median | p90 | slowest | per 100 KB | found |",
     "| --- | --- | --- | --- | --- | --- | --- |",
     row("outline (rxjs, openai, zod sources)", outlined, "declarations"),
+    row("outline with inferred types", typed, "declarations"),
     row("follow imports (each rxjs source as the owned file)", followed, "modules"),
     "",
     `The compiler is loaded only when a task owns a file with imports to read, or the workspace has a tsconfig.json to read facts from, and once per process. A task pays the load once (about ${median(probes.map((x) => x.loadMs)).toFixed(0)} ms here) and then milliseconds per file; the model call it precedes takes seconds.`,

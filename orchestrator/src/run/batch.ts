@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { ResolvedConfig } from "../core/config.ts";
-import { createFactsCache, type FactsCache } from "../executor/context/facts-cache.ts";
+import { createContextCache, type ContextCache } from "../executor/context/cache.ts";
 import type { ModelClient } from "../executor/model-client.ts";
 import { changedFiles, keptDiff, outcomeMessage, type TaskOutcome } from "../task/outcomes.ts";
 import { runTask, type Phase } from "../task/run-task.ts";
@@ -29,7 +29,7 @@ export interface BatchOptions {
     limiter: TierLimiter;
     gate: WorkspaceGate;
     baselineCache?: BaselineCache;
-    factsCache?: FactsCache;
+    contextCache?: ContextCache;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -51,8 +51,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   const startedAt = new Date();
   const wall = performance.now();
   const ids = options.tasks.map(() => (deps.newTaskId ?? randomUUID)());
-  // One per batch: the tasks of a run on one workspace read its facts once.
-  const factsCache = deps.factsCache ?? createFactsCache();
+  // One per batch: the tasks of a run on one workspace read its facts (and parse the library) once.
+  const contextCache = deps.contextCache ?? createContextCache();
   const settled = await Promise.allSettled(
     prepared.map(({ task, checks }, i) =>
       runTask({
@@ -69,7 +69,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
           limiter: deps.limiter,
           gate: deps.gate,
           baselineCache: deps.baselineCache,
-          factsCache,
+          contextCache,
           logger: deps.logger.child({ taskId: ids[i] }),
           tiers: config.tiers,
           signal: deps.signal,

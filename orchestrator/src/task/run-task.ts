@@ -11,7 +11,7 @@ import { createLocalGate } from "../concurrency/workspace-gate.ts";
 import type { AttemptOutcome, ExecutorDeps } from "../executor/attempt.ts";
 import { executeAttempt } from "../executor/attempt.ts";
 import type { ContextBlock } from "../executor/context/block.ts";
-import type { FactsCache } from "../executor/context/facts-cache.ts";
+import type { ContextCache } from "../executor/context/cache.ts";
 import { gatherContext } from "../executor/context/gather.ts";
 import type { PreviousAttempt } from "../executor/prompt.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
@@ -47,8 +47,8 @@ export interface RunTaskOptions {
     now?: () => number;
     gate?: WorkspaceGate;
     baselineCache?: BaselineCache;
-    /** Project facts per workspace state, shared by the tasks of a batch. */
-    factsCache?: FactsCache;
+    /** Project facts per workspace state and parsed library files, shared by the tasks of a batch. */
+    contextCache?: ContextCache;
     onPhase?: (phase: Phase, info: { tier: Tier; attempt: number }) => void;
   };
 }
@@ -145,7 +145,7 @@ class TaskRun {
     deps.onPhase?.("calling", { tier, attempt });
     this.context ??= gatherContext(
       { root: this.owned.root, task, files: this.owned.original, settings: this.options.context ?? DEFAULT_CONTEXT },
-      { facts: deps.factsCache },
+      { cache: deps.contextCache },
     );
     const context = await this.context;
     const outcome = await executeAttempt({ task, attempt, tier, files: this.owned.original, previous, maxPatchLines: limits.maxPatchLines, context }, deps);

@@ -2,8 +2,10 @@
 // file that imports the module can use. Types, interfaces and enums are shown whole (their
 // fields are the point); functions, methods and components as their signatures; constants as
 // their type when it is written, else as their value when that is short. A local type an export
-// uses (a component's unexported Props) is shown too, since a caller needs its fields.
+// uses (a component's unexported Props) is shown too, since a caller needs its fields. Where the
+// module writes no type, the one TypeScript infers is shown when it can be (infer.ts).
 import type * as TS from "typescript";
+import type { ModuleTypes, TypeInference } from "./infer.ts";
 import type { TypeScript } from "./typescript.ts";
 
 export interface Declaration {
@@ -29,10 +31,11 @@ export interface ModuleOutline {
 /** The longest initializer shown as written: a short value says its type better than a name does. */
 const SHORT_VALUE_CHARS = 400;
 const SHORT_VALUE_LINES = 12;
+const CUT_SHORT = " … (value cut short)";
 
-export function outlineModule(ts: TypeScript, fileName: string, text: string): ModuleOutline {
+export function outlineModule(ts: TypeScript, fileName: string, text: string, inference?: TypeInference): ModuleOutline {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(ts, fileName));
-  return new Outliner(ts, sf).outline();
+  return new Outliner(ts, sf, inference?.forFile(sf) ?? null).outline();
 }
 
 function scriptKind(ts: TypeScript, fileName: string): TS.ScriptKind {
@@ -50,6 +53,7 @@ class Outliner {
   constructor(
     private readonly ts: TypeScript,
     private readonly sf: TS.SourceFile,
+    private readonly types: ModuleTypes | null,
   ) {}
 
   outline(): ModuleOutline {
@@ -136,7 +140,7 @@ class Outliner {
     if (ts.isFunctionDeclaration(st)) {
       // An implementation behind overloads is not callable as written: its overloads are shown.
       if (st.body && this.hasOverloads(st)) return null;
-      text = st.body ? `${this.upTo(st, st.body)};` : this.whole(st);
+      text = st.body ? `${this.upTo(st, st.body)}${this.inferredReturn(st)};` : this.whole(st);
     } else if (ts.isClassDeclaration(st)) {
       text = this.renderClass(st);
     } else {
@@ -188,15 +192,26 @@ class Outliner {
     const name = d.name.getText(this.sf);
     if (d.type) return `${name}: ${d.type.getText(this.sf)}`;
     if (!d.initializer) return name;
-    return `${name} = ${this.valueText(d.initializer)}`;
+    const value = this.valueText(d.initializer);
+    if (!value.endsWith(CUT_SHORT)) return `${name} = ${value}`;
+    // A long value is better shown as its type than cut short.
+    const type = this.types?.typeOf(d.name) ?? null;
+    return type ? `${name}: ${type}` : `${name} = ${value}`;
+  }
+
+  /** ": T" for a function that writes no return type, when TypeScript can tell it. */
+  private inferredReturn(fn: TS.SignatureDeclaration): string {
+    if (fn.type || !this.types) return "";
+    const type = this.types.returnTypeOf(fn);
+    return type ? `: ${type}` : "";
   }
 
   /** A value as a caller needs it: a function's signature, a short value as written, else its start. */
   private valueText(expr: TS.Expression): string {
     const ts = this.ts;
     const inner = skipOuter(ts, expr);
-    if (ts.isArrowFunction(inner)) return `${this.upTo(inner, inner.equalsGreaterThanToken)} => …`;
-    if (ts.isFunctionExpression(inner)) return `${this.upTo(inner, inner.body)} { … }`;
+    if (ts.isArrowFunction(inner)) return `${this.upTo(inner, inner.equalsGreaterThanToken)}${this.inferredReturn(inner)} => …`;
+    if (ts.isFunctionExpression(inner)) return `${this.upTo(inner, inner.body)}${this.inferredReturn(inner)} { … }`;
     if (ts.isCallExpression(inner)) {
       // memo(...), forwardRef(...), styled(...): the wrapped function's signature is what matters.
       const fn = inner.arguments.find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
@@ -207,7 +222,7 @@ class Outliner {
     }
     const full = expr.getText(this.sf);
     if (full.length <= SHORT_VALUE_CHARS && full.split("\n").length <= SHORT_VALUE_LINES) return full;
-    return `${full.split("\n")[0]!.slice(0, 120)} … (value cut short)`;
+    return `${full.split("\n")[0]!.slice(0, 120)}${CUT_SHORT}`;
   }
 
   private renderClass(c: TS.ClassDeclaration): string {
@@ -219,7 +234,9 @@ class Outliner {
       if (ts.isPropertyDeclaration(m)) {
         const start = this.sf.text.slice(m.getStart(this.sf), (m.type ?? m.questionToken ?? m.exclamationToken ?? m.name).end);
         members.push(m.type || !m.initializer ? `${start};` : `${start} = ${this.valueText(m.initializer)};`);
-      } else if ((ts.isMethodDeclaration(m) || ts.isConstructorDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m)) && m.body) {
+      } else if ((ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && m.body) {
+        members.push(`${this.upTo(m, m.body)}${this.inferredReturn(m)};`);
+      } else if ((ts.isConstructorDeclaration(m) || ts.isSetAccessorDeclaration(m)) && m.body) {
         members.push(`${this.upTo(m, m.body)};`);
       } else if (!ts.isClassStaticBlockDeclaration(m) && !ts.isSemicolonClassElement(m)) {
         members.push(m.getText(this.sf));

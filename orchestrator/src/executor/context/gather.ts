@@ -6,7 +6,8 @@ import path from "node:path";
 import type { ContextSettings, Task } from "../../core/types.ts";
 import { resolveInside } from "../../workspace/owned-files.ts";
 import { EMPTY_CONTEXT, type ContextBlock, type ReadOnlyFile } from "./block.ts";
-import { createFactsCache, type FactsCache } from "./facts-cache.ts";
+import { createContextCache, type ContextCache } from "./cache.ts";
+import { createTypeInference } from "./infer.ts";
 import { followImports, type ImportedModule } from "./imports.ts";
 import { loadTypeScript, recordingHost, type LoadTypeScript } from "./typescript.ts";
 
@@ -19,7 +20,8 @@ export interface GatherInput {
 }
 
 export interface GatherDeps {
-  facts?: FactsCache;
+  /** Shared by the tasks of a run (default: one for this task alone). */
+  cache?: ContextCache;
   loadTs?: LoadTypeScript;
 }
 
@@ -30,9 +32,9 @@ export async function gatherContext(input: GatherInput, deps: GatherDeps = {}): 
   const problems: string[] = [];
   const readOnly = await readReadOnly(input, problems);
   const loadTs = deps.loadTs ?? loadTypeScript;
-  const factsCache = deps.facts ?? createFactsCache({ loadTs });
-  const facts = input.settings.facts ? await factsCache.get(input.root).catch((err: Error) => noteProblem(problems, `project facts: ${err.message}`, [])) : [];
-  const imports = input.settings.imports ? await readImports(input, loadTs, problems) : [];
+  const cache = deps.cache ?? createContextCache();
+  const facts = input.settings.facts ? await cache.facts.get(input.root).catch((err: Error) => noteProblem(problems, `project facts: ${err.message}`, [])) : [];
+  const imports = input.settings.imports ? await readImports(input, loadTs, cache, problems) : [];
   if (readOnly.length + facts.length + imports.length + problems.length === 0) return EMPTY_CONTEXT;
   return { facts, readOnly, imports, problems };
 }
@@ -57,7 +59,7 @@ async function readReadOnly(input: GatherInput, problems: string[]): Promise<Rea
   return out;
 }
 
-async function readImports(input: GatherInput, loadTs: LoadTypeScript, problems: string[]): Promise<ImportedModule[]> {
+async function readImports(input: GatherInput, loadTs: LoadTypeScript, cache: ContextCache, problems: string[]): Promise<ImportedModule[]> {
   const parsed = [...input.files].filter(([file]) => PARSED.test(file));
   if (parsed.length === 0) return [];
   // A file the task creates has no imports to follow, only modules its description may name.
@@ -66,7 +68,8 @@ async function readImports(input: GatherInput, loadTs: LoadTypeScript, problems:
   try {
     const ts = await loadTs();
     const shownWhole = new Set([...input.files.keys(), ...(input.task.filesRead ?? [])].map((f) => path.posix.normalize(f)));
-    return followImports(ts, { root: input.root, files: new Map(parsed), description: input.task.description, shownWhole }, recordingHost(ts));
+    const inference = createTypeInference(ts, cache.libraries);
+    return followImports(ts, { root: input.root, files: new Map(parsed), description: input.task.description, shownWhole }, recordingHost(ts), inference);
   } catch (err) {
     return noteProblem(problems, `the imports of ${parsed.map(([f]) => f).join(", ")}: ${(err as Error).message}`, []);
   }

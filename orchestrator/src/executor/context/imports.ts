@@ -7,6 +7,7 @@
 import path from "node:path";
 import type * as TS from "typescript";
 import { outlineModule, type Declaration } from "./declarations.ts";
+import { createTypeInference, type TypeInference } from "./infer.ts";
 import { readTsProject, type TsProject } from "./tsconfig.ts";
 import type { RecordingHost, TypeScript } from "./typescript.ts";
 
@@ -42,7 +43,7 @@ const MAX_REEXPORT_DEPTH = 4;
 
 const SHOWN_EXTENSIONS = [".ts", ".tsx", ".d.ts", ".mts", ".cts", ".d.mts", ".d.cts"];
 
-export function followImports(ts: TypeScript, input: FollowInput, host: RecordingHost): ImportedModule[] {
+export function followImports(ts: TypeScript, input: FollowInput, host: RecordingHost, inference: TypeInference = createTypeInference(ts)): ImportedModule[] {
   const projects = new Map<string, TsProject>();
   const projectOf = (file: string) => projects.get(file) ?? projects.set(file, readTsProject(ts, input.root, file, host)).get(file)!;
   const modules = new Map<string, { via: string[]; wanted: Wanted }>();
@@ -68,7 +69,7 @@ export function followImports(ts: TypeScript, input: FollowInput, host: Recordin
   return [...modules].map(([file, m]) => ({
     path: file,
     via: m.via,
-    declarations: declarationsOf(ts, input, file, m.wanted, projectOf(file).options, host, 0, new Set()),
+    declarations: declarationsOf({ ts, input, options: projectOf(file).options, host, inference }, file, m.wanted, 0, new Set()),
   }));
 }
 
@@ -150,23 +151,23 @@ function namedModules(ts: TypeScript, input: FollowInput, file: string, options:
   return out;
 }
 
+interface Reader {
+  ts: TypeScript;
+  input: FollowInput;
+  options: TS.CompilerOptions;
+  host: RecordingHost;
+  inference: TypeInference;
+}
+
 /** A module's declarations that `wanted` reaches, following its re-exports into the modules they name. */
-function declarationsOf(
-  ts: TypeScript,
-  input: FollowInput,
-  file: string,
-  wanted: Wanted,
-  options: TS.CompilerOptions,
-  host: RecordingHost,
-  depth: number,
-  seen: Set<string>,
-): ShownDeclaration[] {
+function declarationsOf(reader: Reader, file: string, wanted: Wanted, depth: number, seen: Set<string>): ShownDeclaration[] {
+  const { ts, input, options, host } = reader;
   if (seen.has(file) || input.shownWhole.has(file)) return [];
   seen.add(file);
   const abs = path.join(input.root, file);
   const text = host.readFile(abs);
   if (text === undefined) return [];
-  const outline = outlineModule(ts, abs, text);
+  const outline = outlineModule(ts, abs, text, reader.inference);
   const wants = (d: Declaration) => wanted === "*" || [...d.names, ...d.neededBy].some((n) => wanted.has(n));
   // A module imported directly is shown whole, what was asked for marked; one reached through a
   // barrel only for what was asked for: a barrel gathers far more than one importer uses.
@@ -181,7 +182,7 @@ function declarationsOf(
     const pass: Wanted | null = passOn(r.names, wanted);
     if (pass === null) return [];
     const renames = new Map(r.names === "*" ? [] : r.names.filter(([name, as]) => name !== as));
-    return declarationsOf(ts, input, target, pass, options, host, depth + 1, seen).map((d) => {
+    return declarationsOf(reader, target, pass, depth + 1, seen).map((d) => {
       // `export { Icon as Glyph } from './Icon'`: the importer knows it by the barrel's name.
       const renamed = d.names.filter((n) => renames.has(n));
       return {

@@ -2,6 +2,7 @@
 // bodies, constants by their written type or their short value, used local types included.
 import { describe, expect, test } from "bun:test";
 import { outlineModule } from "../../../src/executor/context/declarations.ts";
+import { createTypeInference } from "../../../src/executor/context/infer.ts";
 import { loadTypeScript } from "../../../src/executor/context/typescript.ts";
 
 const ts = await loadTypeScript();
@@ -96,5 +97,28 @@ describe("which declarations are shown", () => {
       "declare const __APP_VERSION__: string",
       "interface Window { appReady: boolean }",
     ]);
+  });
+});
+
+describe("types TypeScript infers where the module writes none", () => {
+  const inferred = (text: string, file = "m.tsx") => outlineModule(ts, file, text, createTypeInference(ts)).declarations.map((d) => d.text);
+
+  test("a long constant is shown as its inferred type instead of cut short", () => {
+    const long = `export const SETTINGS = {\n${Array.from({ length: 30 }, (_, i) => `  option${i}: ${i},`).join("\n")}\n  name: 'app',\n  tags: ['a', 'b'],\n}\n`;
+    const [shown] = inferred(long, "m.ts");
+    expect(shown).toStartWith("export const SETTINGS: { option0: number; option1: number;");
+    expect(shown).toEndWith("option29: number; name: string; tags: string[]; }");
+  });
+
+  test("an unannotated function's return type, from the standard library too", () => {
+    expect(inferred("export function total(prices: number[]) {\n  return prices.reduce((a, b) => a + b, 0).toFixed(2)\n}\nexport const ids = (n: number) => Array.from({ length: n }, (_, i) => i)\n", "m.ts")).toEqual([
+      "export function total(prices: number[]): string;",
+      "export const ids = (n: number): number[] => …",
+    ]);
+  });
+
+  test("a type that needs what the module imports or React's JSX is not guessed", () => {
+    const shown = inferred("import { load } from './api'\nexport function get(id: string) { return load(id) }\nexport function Card() { return <div /> }\n");
+    expect(shown).toEqual(["export function get(id: string);", "export function Card();"]);
   });
 });
