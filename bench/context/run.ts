@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     "| --- | --- | --- | --- | --- |",
     `| ${p((x) => x.loadMs)} ms | ${p((x) => x.rssBefore)} → ${p((x) => x.rssLoaded)} MB | ${p((x) => x.gatherColdMs)} ms | ${p((x) => x.gatherWarmMs)} ms | ${p((x) => x.rssAfter)} MB |`,
     "",
-    `Per file, warm (median of 3 passes after an untimed one; 1 pass with inferred types): outlining parses a module and renders its exported declarations; with inferred types it also checks the module against the standard library, for the return types and long constants' types it does not write (parsing the library first took ${libMs.toFixed(0)} ms, once per task); following parses an owned file, resolves its imports with the compiler's resolver (rxjs's tsconfig) and outlines each local module it reaches (its barrels followed), with inferred types.`,
+    `Per file, warm (median of 3 passes after an untimed one; 1 pass with inferred types): outlining parses a module and renders its exported declarations; with inferred types it also checks the module against the standard library, for the return types and long constants' types it does not write (parsing the library first took ${libMs.toFixed(0)} ms, once per run: the tasks of a run share it); following parses an owned file, resolves its imports with the compiler's resolver (rxjs's tsconfig) and outlines each local module it reaches (its barrels followed), with inferred types.`,
     "",
     "| step | files | median | p90 | slowest | per 100 KB | found |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
     row("outline with inferred types", typed, "declarations"),
     row("follow imports (each rxjs source as a task's owned file)", followed, "modules"),
     "",
-    `The compiler is loaded only when a task owns a file with imports to read, or the workspace has a tsconfig.json to read facts from, and once per process. A task pays the load once (about ${median(probes.map((x) => x.loadMs)).toFixed(0)} ms here) and then milliseconds per file; the model call it precedes takes seconds.`,
+    `The compiler is loaded only when a task owns a file with imports to read, or the workspace has a tsconfig.json to read facts from, and once per process. A run pays the load once (about ${median(probes.map((x) => x.loadMs)).toFixed(0)} ms here) and the library's parse once when a type must be inferred, then milliseconds per file; the model call they precede takes seconds. A namespace import of a whole library's barrel (rxjs's umd.ts) is the slow case: every module behind it is outlined, and the prompt budget then keeps what fits.`,
   ].join("\n");
   process.stdout.write(`${body}\n`);
   await updateResults((text) => replaceSection(text, SECTION, body));
