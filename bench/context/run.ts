@@ -1,6 +1,7 @@
 // What showing the model its context costs: loading the TypeScript compiler (a fresh process,
-// N times), outlining real modules (their exported declarations), following a file's imports on
-// a real project, and gathering a whole task's context on the react-ts fixture.
+// N times), reading real modules' exported declarations, following a file's imports on a real
+// project and fitting what it reached into a prompt (counted with Qwen's tokenizer), and
+// gathering a whole task's context on the react-ts fixture.
 //
 //   cd orchestrator && bun ../bench/context/run.ts [--runs N]
 //
@@ -14,8 +15,13 @@
 import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { DEFAULT_TIERS } from "../../orchestrator/src/core/defaults.ts";
+import { fitPrompt, outlineCache } from "../../orchestrator/src/executor/budget.ts";
 import { readExports } from "../../orchestrator/src/executor/context/declarations.ts";
-import { followImports } from "../../orchestrator/src/executor/context/imports.ts";
+import { fitContext } from "../../orchestrator/src/executor/context/fit.ts";
+import { followImports, type ImportedModule } from "../../orchestrator/src/executor/context/imports.ts";
+import { createTokenCounters } from "../../orchestrator/src/executor/tokens/counter.ts";
+import { outlineOf } from "../../orchestrator/src/source/outline.ts";
 import { createTypeInference } from "../../orchestrator/src/executor/context/infer.ts";
 import { recordingHost } from "../../orchestrator/src/executor/context/host.ts";
 import { loadTypeScript } from "../../orchestrator/src/source/typescript.ts";
@@ -96,6 +102,30 @@ function timeEach<T>(items: readonly T[], passes: number, run: (item: T) => { fi
   return [...samples].map(([file, s]) => ({ file, bytes: s.bytes, count: s.count, ms: median(s.ms) }));
 }
 
+/**
+ * Each file's first prompt at the fast tier, then the declarations its imports reached fitted
+ * into the room that prompt leaves: one pass, every text counted for the first time (as on a
+ * task's first attempt; a retry finds its counts remembered). `bytes` is the declarations' text.
+ */
+async function timeFits(owned: readonly string[], contents: ReadonlyMap<string, string>, reached: ReadonlyMap<string, ImportedModule[]>): Promise<Timed[]> {
+  const counter = await createTokenCounters().load("qwen2.5");
+  const outline = outlineCache(outlineOf);
+  const out: Timed[] = [];
+  for (const file of owned) {
+    const imports = reached.get(file) ?? [];
+    if (imports.length === 0) continue;
+    const task = { description: `change ${file}`, filesOwned: [file] };
+    const fit = await fitPrompt({ task, files: new Map([[file, contents.get(file)!]]), previous: null }, DEFAULT_TIERS.fast, counter, outline);
+    if (!fit.ok) continue;
+    const t = performance.now();
+    const sent = fitContext(fit, { facts: [], readOnly: [], imports, problems: [] }, counter);
+    const ms = performance.now() - t;
+    const bytes = imports.reduce((n, m) => n + m.declarations.reduce((k, d) => k + d.text.length, 0), 0);
+    out.push({ file, bytes, ms, count: sent.tokensByPart.imports });
+  }
+  return out;
+}
+
 function row(name: string, timed: Timed[], what: string): string {
   const kb = sum(timed.map((t) => t.bytes)) / 1024;
   const slowest = timed.reduce((a, b) => (b.ms > a.ms ? b : a));
@@ -127,6 +157,7 @@ async function main(): Promise<void> {
   // Import following on a copy of rxjs's sources as a workspace (a path under node_modules is never followed).
   const root = await mkdtemp(path.join(os.tmpdir(), "smol-bench-context-"));
   let followed: Timed[];
+  let fitted: Timed[];
   try {
     await cp(RXJS_SRC, path.join(root, "src"), { recursive: true });
     await cp(RXJS_TSCONFIG, path.join(root, "tsconfig.json"));
@@ -134,13 +165,16 @@ async function main(): Promise<void> {
     const contents = new Map(await Promise.all(owned.map(async (f) => [f, await readFile(path.join(root, f), "utf8")] as const)));
     // Each file as its own task, sharing the parsed standard library as the tasks of a run do.
     const libraries = new Map();
+    const reached = new Map<string, ImportedModule[]>();
     const follow = (file: string) => {
       const input = { root, files: new Map([[file, contents.get(file)!]]), description: "", shownWhole: new Set([file]) };
       const modules = followImports(ts, input, recordingHost(ts), createTypeInference(ts, libraries));
+      reached.set(file, modules);
       return { file, bytes: contents.get(file)!.length, count: modules.length };
     };
     owned.forEach(follow);
     followed = timeEach(owned, 3, follow);
+    fitted = await timeFits(owned, contents, reached);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -157,15 +191,16 @@ async function main(): Promise<void> {
     "| --- | --- | --- | --- | --- |",
     `| ${p((x) => x.loadMs)} ms | ${p((x) => x.rssBefore)} → ${p((x) => x.rssLoaded)} MB | ${p((x) => x.gatherColdMs)} ms | ${p((x) => x.gatherWarmMs)} ms | ${p((x) => x.rssAfter)} MB |`,
     "",
-    `Per file, warm (median of 3 passes after an untimed one; 1 pass with inferred types): outlining parses a module and renders its exported declarations; with inferred types it also checks the module against the standard library, for the return types and long constants' types it does not write (parsing the library first took ${libMs.toFixed(0)} ms, once per run: the tasks of a run share it); following parses an owned file, resolves its imports with the compiler's resolver (rxjs's tsconfig) and outlines each local module it reaches (its barrels followed), with inferred types.`,
+    `Per file, warm (median of 3 passes after an untimed one; 1 pass with inferred types): reading the exported declarations parses a module and renders them; with inferred types it also checks the module against the standard library, for the return types and long constants' types it does not write (parsing the library first took ${libMs.toFixed(0)} ms, once per run: the tasks of a run share it); following parses an owned file, resolves its imports with the compiler's resolver (rxjs's tsconfig) and reads the exported declarations of each local module it reaches (its barrels followed), with inferred types; fitting puts what following reached into the room the file's first prompt leaves at the fast tier's window (16384, 4096 for the reply), counted with Qwen's tokenizer, one pass with every text counted for the first time ("files" are those whose imports reached a module; "KB" is the declarations' text; "found" the tokens of declarations shown).`,
     "",
     "| step | files | median | p90 | slowest | per 100 KB | found |",
     "| --- | --- | --- | --- | --- | --- | --- |",
-    row("outline (rxjs, openai, zod sources)", outlined, "declarations"),
-    row("outline with inferred types", typed, "declarations"),
+    row("exported declarations (rxjs, openai, zod sources)", outlined, "declarations"),
+    row("exported declarations with inferred types", typed, "declarations"),
     row("follow imports (each rxjs source as a task's owned file)", followed, "modules"),
+    row("fit them into the fast tier's prompt (Qwen's count)", fitted, "tokens"),
     "",
-    `The compiler is loaded only when a task owns a file with imports to read, or the workspace has a tsconfig.json to read facts from, and once per process. A run pays the load once (about ${median(probes.map((x) => x.loadMs)).toFixed(0)} ms here) and the library's parse once when a type must be inferred, then milliseconds per file; the model call they precede takes seconds. A namespace import of a whole library's barrel (rxjs's umd.ts) is the slow case: every module behind it is outlined, and the prompt budget then keeps what fits.`,
+    `The compiler is loaded only when a task owns a file with imports to read, or the workspace has a tsconfig.json to read facts from, and once per process. A run pays the load once (about ${median(probes.map((x) => x.loadMs)).toFixed(0)} ms here) and the library's parse once when a type must be inferred, then milliseconds per file; the model call they precede takes seconds. A namespace import of a whole library's barrel (rxjs's umd.ts) is the slow case: every module behind it is read, and the prompt budget then keeps what fits.`,
   ].join("\n");
   process.stdout.write(`${body}\n`);
   await updateResults((text) => replaceSection(text, SECTION, body));
