@@ -10,10 +10,19 @@ import { MODES } from "./modes.ts";
 import { cleanUpOnSignals, LiveSet } from "./processes.ts";
 import { checkRecordings, expectedOutcome, recordingFor } from "./recorded.ts";
 import { TIER_DELAY_MS } from "./recorded-server.ts";
-import { EXPECTED_PASS, EXPECTED_SUBSET, RECORDINGS } from "./recordings.ts";
+import { EXPECTED_PASS, EXPECTED_SUBSET, RECORDINGS, type ContextSetting } from "./recordings.ts";
 import { loadSuite, type BenchTask } from "./suite.ts";
 
-/** Per task: its files, its profile and what each mode should make of its recording. */
+function outcomes(t: BenchTask, context: ContextSetting) {
+  return Object.fromEntries(
+    MODES.map((m) => {
+      const { pass, complete, attempts, attemptsByTier } = expectedOutcome(recordingFor(t), m, context);
+      return [m, { pass, complete, attempts, attemptsByTier }];
+    }),
+  );
+}
+
+/** Per task: its files, its profile and what each mode should make of its recording, with the context and without. */
 async function suiteFacts(suite: BenchTask[]) {
   return {
     modes: MODES,
@@ -27,12 +36,9 @@ async function suiteFacts(suite: BenchTask[]) {
       filesOwned: t.filesOwned,
       setupFiles: [...t.setup.keys()],
       profile: RECORDINGS[t.id]?.profile ?? null,
-      expected: RECORDINGS[t.id]
-        ? Object.fromEntries(MODES.map((m) => {
-            const { pass, complete, attempts, attemptsByTier } = expectedOutcome(recordingFor(t), m);
-            return [m, { pass, complete, attempts, attemptsByTier }];
-          }))
-        : null,
+      profileWithoutContext: RECORDINGS[t.id]?.withoutContext?.profile ?? null,
+      expected: RECORDINGS[t.id] ? outcomes(t, "on") : null,
+      expectedWithoutContext: RECORDINGS[t.id] ? outcomes(t, "off") : null,
     })),
   };
 }

@@ -8,6 +8,7 @@ import { parseJsonLines } from "../../orchestrator/testing/logs.ts";
 import { runHiddenTest } from "./hidden-tests.ts";
 import { modeConfig, type Mode } from "./modes.ts";
 import type { Options } from "./options.ts";
+import type { ContextSetting } from "./recordings.ts";
 import { exec, type LiveSet } from "./processes.ts";
 import type { RecordedServer } from "./recorded-server.ts";
 import { ORCHESTRATOR_DIR, type BenchTask } from "./suite.ts";
@@ -16,11 +17,13 @@ import { prepareWorkspace } from "./workspaces.ts";
 export interface Job {
   task: BenchTask;
   mode: Mode;
+  context: ContextSetting;
 }
 
 export interface JobResult {
   task: string;
   mode: Mode;
+  context: ContextSetting;
   /** The CLI's status for the task, or "error" when the run itself broke (exit 2/3, no result file). */
   status: TaskResult["status"] | "error" | "skipped";
   pass: boolean;
@@ -30,6 +33,8 @@ export interface JobResult {
   tokens: number;
   modelMs: number;
   verifyMs: number;
+  /** Prompt tokens that went to the context (facts, read-only files, imports), over the calls (model_call_start). */
+  contextTokens: number;
   wallMs: number;
   message: string | null;
 }
@@ -47,13 +52,13 @@ export interface RunContext {
   total: number;
 }
 
-function childEnv(ctx: RunContext, mode: Mode): Record<string, string | undefined> {
+function childEnv(ctx: RunContext, mode: Mode, context: ContextSetting): Record<string, string | undefined> {
   // SMOL_MODEL_* would override the config's models: the config carries them instead.
   const { SMOL_MODEL_FAST: _f, SMOL_MODEL_DEEP: _d, SMOL_MODEL_REVIEWER: _r, ...rest } = process.env;
   return {
     ...rest,
     LITELLM_URL: ctx.recorded ? ctx.recorded.url : ctx.opts.endpoint,
-    LITELLM_API_KEY: ctx.recorded ? ctx.recorded.apiKey(mode) : ctx.opts.apiKey,
+    LITELLM_API_KEY: ctx.recorded ? ctx.recorded.apiKey(mode, context) : ctx.opts.apiKey,
     NODE_ENV: "production",
     LOG_LEVEL: "info",
     SMOL_LOG_DIR: ctx.logDir,
@@ -66,30 +71,44 @@ function childEnv(ctx: RunContext, mode: Mode): Record<string, string | undefine
 }
 
 function emptyResult(job: Job, status: JobResult["status"], message: string | null): JobResult {
-  const none = { attempts: 0, attemptsByTier: { fast: 0, deep: 0, reviewer: 0 }, finalTier: null, tokens: 0, modelMs: 0, verifyMs: 0, wallMs: 0 };
-  return { task: job.task.id, mode: job.mode, status, pass: false, ...none, message };
+  const none = { attempts: 0, attemptsByTier: { fast: 0, deep: 0, reviewer: 0 }, finalTier: null, tokens: 0, modelMs: 0, verifyMs: 0, contextTokens: 0, wallMs: 0 };
+  return { task: job.task.id, mode: job.mode, context: job.context, status, pass: false, ...none, message };
 }
 
 function sumField(events: Array<Record<string, unknown>>, names: string[], field: string): number {
   return events.filter((e) => names.includes(String(e.event))).reduce((n, e) => n + (Number(e[field]) || 0), 0);
 }
 
+function contextTokensOf(events: Array<Record<string, unknown>>): number {
+  return events
+    .filter((e) => e.event === "model_call_start")
+    .reduce((n, e) => {
+      const parts = (e.tokensByPart ?? {}) as Record<string, number>;
+      return n + (parts.readOnly ?? 0) + (parts.imports ?? 0) + (parts.facts ?? 0);
+    }, 0);
+}
+
+/** Where a run's files go: out/<mode>/<task>, or out/<mode>-no-context/<task>. */
+export function jobFolder(job: Pick<Job, "mode" | "context">): string {
+  return job.context === "on" ? job.mode : `${job.mode}-no-context`;
+}
+
 
 export async function runJob(job: Job, ctx: RunContext): Promise<JobResult> {
   if (ctx.fatal) return emptyResult(job, "skipped", ctx.fatal);
-  const jobDir = path.join(ctx.outDir, job.mode, job.task.id);
+  const jobDir = path.join(ctx.outDir, jobFolder(job), job.task.id);
   await mkdir(jobDir, { recursive: true });
   const configFile = path.join(jobDir, "smol-coder.config.json");
   const resultFile = path.join(jobDir, "result.json");
   // The config lives outside the workspace (--config), so the three modes' workspaces hold the
   // same files and share one baseline run.
-  const config = modeConfig(job.mode, { models: ctx.opts.models, verifyScripts: ctx.opts.verifyScripts });
+  const config = modeConfig(job.mode, { models: ctx.opts.models, verifyScripts: ctx.opts.verifyScripts, context: job.context });
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
 
   await using ws = await prepareWorkspace(job.task, ctx.live);
   const cli = await exec(
     [process.execPath, "run", "src/index.ts", "--workspace", ws.dir, "--file", job.task.taskFile, "--config", configFile, "--result-file", resultFile],
-    { cwd: ORCHESTRATOR_DIR, env: childEnv(ctx, job.mode), live: ctx.live },
+    { cwd: ORCHESTRATOR_DIR, env: childEnv(ctx, job.mode, job.context), live: ctx.live },
   );
   await writeFile(path.join(jobDir, "events.jsonl"), cli.stdout);
   await writeFile(path.join(jobDir, "stderr.txt"), cli.stderr);
@@ -114,6 +133,7 @@ export async function runJob(job: Job, ctx: RunContext): Promise<JobResult> {
   return {
     task: job.task.id,
     mode: job.mode,
+    context: job.context,
     status: task.status,
     pass: hidden.pass,
     attempts: task.attempts,
@@ -122,6 +142,7 @@ export async function runJob(job: Job, ctx: RunContext): Promise<JobResult> {
     tokens: task.tokens.total,
     modelMs: sumField(events, ["model_call_complete"], "durationMs"),
     verifyMs: sumField(events, ["verification_pass", "verification_fail"], "durationMs"),
+    contextTokens: contextTokensOf(events),
     wallMs: cli.durationMs,
     message: task.message,
   };

@@ -45,6 +45,8 @@ export interface ModeConfigOptions {
   models?: Partial<Record<Tier, string>>;
   /** verify.scripts; absent means the workspace default (typecheck, lint, build). */
   verifyScripts?: string[];
+  /** "off": the model sees no project facts and no imported declarations. */
+  context?: "on" | "off";
 }
 
 /** The smol-coder.config.json of one mode. */
@@ -56,6 +58,7 @@ export function modeConfig(mode: Mode, opts: ModeConfigOptions = {}): ConfigFile
   }
   if (Object.keys(tiers).length > 0) config.tiers = tiers;
   if (opts.verifyScripts) config.verify = { scripts: opts.verifyScripts };
+  if (opts.context === "off") config.context = { imports: false, facts: false };
   return config;
 }
 

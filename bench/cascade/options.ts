@@ -2,12 +2,15 @@
 import { parseArgs } from "node:util";
 import type { Tier } from "../../orchestrator/src/core/types.ts";
 import { MODES, parseModes, type Mode } from "./modes.ts";
+import type { ContextSetting } from "./recordings.ts";
 
 export interface Options {
   endpoint: string;
   apiKey: string;
   models: Partial<Record<Tier, string>>;
   modes: Mode[];
+  /** With smol-coder's context (facts, imported declarations), without it, or both. */
+  contexts: ContextSetting[];
   tasks?: string;
   parallel: number;
   verifyScripts?: string[];
@@ -15,6 +18,12 @@ export interface Options {
   selfCheck: boolean;
   out?: string;
   json?: string;
+}
+
+function parseContexts(text: string): ContextSetting[] {
+  if (text === "both") return ["on", "off"];
+  if (text === "on" || text === "off") return [text];
+  throw new Error(`--context takes on, off or both, not ${text}`);
 }
 
 /** The options of a run, or null for --help. */
@@ -29,6 +38,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       "model-deep": { type: "string" },
       "model-reviewer": { type: "string" },
       modes: { type: "string" },
+      context: { type: "string" },
       tasks: { type: "string" },
       parallel: { type: "string" },
       "verify-scripts": { type: "string" },
@@ -55,6 +65,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     apiKey: values["api-key"] ?? (env.LITELLM_API_KEY || "dev-key"),
     models: values.recorded ? {} : models,
     modes: parseModes(values.modes ?? MODES.join(",")),
+    contexts: parseContexts(values.context ?? "on"),
     tasks: values.tasks,
     parallel,
     verifyScripts: values["verify-scripts"]?.split(",").map((s) => s.trim()).filter(Boolean),

@@ -4,7 +4,7 @@ import { TIERS, type Tier } from "../../orchestrator/src/core/types.ts";
 import { planEdit } from "../../orchestrator/src/edits/plan.ts";
 import { diffReply, unifiedDiff } from "../../orchestrator/testing/replies.ts";
 import { modeLimits, MODES, type Mode } from "./modes.ts";
-import { PROFILE_EXPECT, RECORDINGS, type Effect, type Recording } from "./recordings.ts";
+import { PROFILE_EXPECT, RECORDINGS, type ContextSetting, type Effect, type Recording } from "./recordings.ts";
 import type { BenchTask } from "./suite.ts";
 
 const DEFAULT_NO_DIFF = "I looked at the code and it already does what the task asks, so no change is needed.";
@@ -15,9 +15,14 @@ export function recordingFor(task: BenchTask): Recording {
   return rec;
 }
 
+/** The replies when the model sees what it needs (`shown`), or, for a context task, when it does not. */
+function repliesOf(rec: Recording, shown: boolean): Record<Tier, string[]> {
+  return shown || !rec.withoutContext ? rec.replies : rec.withoutContext.replies;
+}
+
 /** The reply kind a tier gives at its n-th call (1-based); the last entry repeats. */
-export function kindAt(rec: Recording, tier: Tier, n: number): string {
-  const list = rec.replies[tier];
+export function kindAt(rec: Recording, tier: Tier, n: number, shown = true): string {
+  const list = repliesOf(rec, shown)[tier];
   if (list.length === 0) throw new Error(`no replies for tier ${tier}`);
   return list[Math.min(n, list.length) - 1]!;
 }
@@ -82,9 +87,9 @@ export function renderReply(task: BenchTask, kind: string): string {
   return diffReply(...changed.map(([file, content]) => unifiedDiff(file, before.get(file) ?? null, content)));
 }
 
-/** Every reply kind a task's recording uses. */
+/** Every reply kind a task's recording uses, with the context and without it. */
 export function kindsUsed(rec: Recording): string[] {
-  return [...new Set(TIERS.flatMap((t) => rec.replies[t]))];
+  return [...new Set([true, false].flatMap((shown) => TIERS.flatMap((t) => repliesOf(rec, shown)[t])))];
 }
 
 export interface ExpectedOutcome {
@@ -98,13 +103,14 @@ export interface ExpectedOutcome {
 }
 
 /** Plays a recording through a mode's escalation rules, as smol-coder's policy would. */
-export function expectedOutcome(rec: Recording, mode: Mode): ExpectedOutcome {
+export function expectedOutcome(rec: Recording, mode: Mode, context: ContextSetting = "on"): ExpectedOutcome {
+  const shown = context === "on";
   const limits = modeLimits(mode);
   const byTier: Record<Tier, number> = { fast: 0, deep: 0, reviewer: 0 };
   let tier: Tier = limits.start;
   for (let attempts = 1; ; attempts++) {
     byTier[tier]++;
-    const outcome = kindOutcome(rec, kindAt(rec, tier, byTier[tier]));
+    const outcome = kindOutcome(rec, kindAt(rec, tier, byTier[tier], shown));
     if (outcome === "pass" || outcome === "wrong") {
       return { pass: outcome === "pass", complete: true, attempts, attemptsByTier: byTier, finalTier: tier };
     }
@@ -129,6 +135,10 @@ async function checkRecording(task: BenchTask, rec: Recording, report: (problem:
     const got = expectedOutcome(rec, mode).pass;
     const want = PROFILE_EXPECT[rec.profile][mode];
     if (got !== want) report(`${mode}: the ${rec.profile} profile says ${want}, the replies give ${got}`);
+    if (!rec.withoutContext) continue;
+    const blind = expectedOutcome(rec, mode, "off").pass;
+    const wantBlind = PROFILE_EXPECT[rec.withoutContext.profile][mode];
+    if (blind !== wantBlind) report(`${mode} without the context: the ${rec.withoutContext.profile} profile says ${wantBlind}, the replies give ${blind}`);
   }
   for (const kind of kindsUsed(rec)) {
     const text = renderReply(task, kind);

@@ -15,19 +15,28 @@
 //   noDiff        prose without an edit ("no change is needed"): the patch is refused
 // A `:whole` suffix answers with the complete file (path line + fenced block) instead of a diff.
 //
-// Profiles (22 tasks), and whether each mode passes (PROFILE_EXPECT):
-//   easy         8  fast passes at once                                  fast ✓ deep ✓ cascade ✓
+// Context: the last three tasks cannot be done right without seeing the rest of the workspace
+// (an imported type's fields, a helper's signature in another file, the import style the
+// tsconfig demands). Their `withoutContext` replies are served when the prompt lacks what the
+// model needs (`needs`: a piece of the context, e.g. the imported interface's field), so a run
+// with the context turned off (--context off) shows the mistakes a model makes blind, and a run
+// with it on fails loudly if the context did not reach the prompt.
+//
+// Profiles (25 tasks, with the context), and whether each mode passes (PROFILE_EXPECT):
+//   easy        11  fast passes at once                                  fast ✓ deep ✓ cascade ✓
 //   retry        3  fast: type error, then right after the feedback      fast ✓ deep ✓ cascade ✓
 //   escalation   4  fast fails twice (type errors), deep passes          fast ✗ deep ✓ cascade ✓
 //   fast-wrong   2  fast's answer verifies but is wrong; deep is right   fast ✗ deep ✓ cascade ✗
 //   abort        2  nothing passes on any tier                           fast ✗ deep ✗ cascade ✗
 //   reviewer     2  fast and deep fail verification; the reviewer passes fast ✗ deep ✗ cascade ✓
 //   deep-wrong   1  fast is right; deep "improves" it into a wrong answer fast ✓ deep ✗ cascade ✓
+// Without the context, the three context tasks are: 2 wrong (every tier writes an answer that
+// verifies but is wrong: fast ✗ deep ✗ cascade ✗) and 1 retry (a value import of a type, fixed
+// after tsc's error).
 //
 // EXPECTED pass rates (hidden tests), full suite:
-//   fast     12/22 = 54.5%
-//   deep     17/22 = 77.3%
-//   cascade  18/22 = 81.8%
+//   with the context      fast 15/25 = 60.0%   deep 20/25 = 80.0%   cascade 21/25 = 84.0%
+//   without the context   fast 13/25 = 52.0%   deep 18/25 = 72.0%   cascade 19/25 = 76.0%
 // The first four tasks (easy, escalation, abort, fast-wrong) are the test's subset:
 //   fast 1/4 = 25%, deep 3/4 = 75%, cascade 2/4 = 50%.
 // `expectedOutcome()` (recorded.ts) derives these from the replies and the modes' limits; the
@@ -35,7 +44,7 @@
 import type { Tier } from "../../orchestrator/src/core/types.ts";
 import type { Mode } from "./modes.ts";
 
-export type Profile = "easy" | "retry" | "escalation" | "fast-wrong" | "abort" | "reviewer" | "deep-wrong";
+export type Profile = "easy" | "retry" | "escalation" | "fast-wrong" | "abort" | "reviewer" | "deep-wrong" | "wrong";
 export type Effect = "typecheck" | "lint" | "wrong";
 
 /** [effect, find, replace, find, replace, ...]: the solution with each `find` (once in the file) replaced. */
@@ -49,6 +58,8 @@ export interface Recording {
   variants?: Record<string, Variant>;
   /** The prose of a noDiff reply. */
   noDiff?: string;
+  /** What the model answers when the prompt lacks `needs` (the context was off, or did not reach it). */
+  withoutContext?: { needs: string; profile: Profile; replies: Record<Tier, string[]> };
 }
 
 /** Written by hand: does the hidden test pass in each mode, per profile. Checked against expectedOutcome(). */
@@ -60,9 +71,14 @@ export const PROFILE_EXPECT: Record<Profile, Record<Mode, boolean>> = {
   abort: { fast: false, deep: false, cascade: false },
   reviewer: { fast: false, deep: false, cascade: true },
   "deep-wrong": { fast: true, deep: false, cascade: true },
+  wrong: { fast: false, deep: false, cascade: false },
 };
 
-export const EXPECTED_PASS: Record<Mode, number> = { fast: 12, deep: 17, cascade: 18 };
+export type ContextSetting = "on" | "off";
+export const EXPECTED_PASS: Record<ContextSetting, Record<Mode, number>> = {
+  on: { fast: 15, deep: 20, cascade: 21 },
+  off: { fast: 13, deep: 18, cascade: 19 },
+};
 export const EXPECTED_SUBSET = { tasks: 4, pass: { fast: 1, deep: 3, cascade: 2 } as Record<Mode, number> };
 
 /** The replies per tier; the tiers left out answer with the solution. */
@@ -233,5 +249,42 @@ export const RECORDINGS: Record<string, Recording> = {
     replies: tiers(["reduceNoInit", "solution"]),
     file: "src/components/CartSummary.tsx",
     variants: { reduceNoInit: ["typecheck", "lines.reduce((sum, line) => sum + line.price * line.quantity, 0)", "lines.reduce((sum, line) => sum + line.price * line.quantity)"] },
+  },
+
+  "23-member-roles": {
+    profile: "easy",
+    replies: tiers(["solution"]),
+    file: "src/components/MemberRow.tsx",
+    variants: { joinObjects: ["wrong", "member.roles.map((role) => role.label).join(', ')", "member.roles.join(', ')"] },
+    // Blind to src/models/member.ts, the model takes roles for a list of strings: it compiles
+    // (join takes any array) and renders "[object Object], [object Object]".
+    withoutContext: { needs: "  label: string\n", profile: "wrong", replies: tiers(["joinObjects"], ["joinObjects"], ["joinObjects"]) },
+  },
+
+  "24-price-tag": {
+    profile: "easy",
+    replies: tiers(["solution"]),
+    file: "src/components/PriceTag.tsx",
+    variants: {
+      objectArg: ["typecheck", "formatMoney(cents, currency)", "formatMoney({ amount: cents, currency })"],
+      centsAsUnits: ["wrong", "formatMoney(cents, currency)", "formatMoney(cents / 100, currency)"],
+    },
+    // Blind to formatMoney's signature, the model guesses an options object, then (after tsc's
+    // error) euros instead of cents: it compiles and prints €0.19.99.
+    withoutContext: {
+      needs: "export function formatMoney(amountInCents: number, currency: CurrencyCode): string;",
+      profile: "wrong",
+      replies: tiers(["objectArg", "centsAsUnits"], ["centsAsUnits"], ["centsAsUnits"]),
+    },
+  },
+
+  "25-sort-accounts": {
+    profile: "easy",
+    replies: tiers(["solution"]),
+    file: "src/utils/sortAccounts.ts",
+    variants: { valueImport: ["typecheck", "import type { Account }", "import { Account }"] },
+    // Without the project facts nothing says verbatimModuleSyntax is on: a plain import of the
+    // type, which tsc's TS1484 then corrects.
+    withoutContext: { needs: "verbatimModuleSyntax", profile: "retry", replies: tiers(["valueImport", "solution"], ["valueImport", "solution"], ["valueImport", "solution"]) },
   },
 };

@@ -6,11 +6,12 @@ import { sum } from "../lib/stats.ts";
 import type { JobResult } from "./job.ts";
 import type { Mode } from "./modes.ts";
 import { expectedOutcome, recordingFor } from "./recorded.ts";
-import { EXPECTED_PASS } from "./recordings.ts";
+import { EXPECTED_PASS, type ContextSetting } from "./recordings.ts";
 import type { BenchTask } from "./suite.ts";
 
 export interface ModeSummary {
   mode: Mode;
+  context: ContextSetting;
   tasks: number;
   pass: number;
   complete: number;
@@ -18,15 +19,23 @@ export interface ModeSummary {
   modelSeconds: number;
   verifySeconds: number;
   tokens: number;
+  /** Prompt tokens that went to the context, over every call. */
+  contextTokens: number;
   meanAttempts: number;
   /** Recorded runs: the pass count the recordings imply. */
   expectedPass?: number;
 }
 
-export function summarize(mode: Mode, results: JobResult[], tasks: BenchTask[], recorded: boolean): ModeSummary {
-  const mine = results.filter((r) => r.mode === mode);
+/** A mode as the tables name it: "fast", or "fast, no context". */
+export function runLabel(mode: Mode, context: ContextSetting): string {
+  return context === "on" ? mode : `${mode}, no context`;
+}
+
+export function summarize(mode: Mode, context: ContextSetting, results: JobResult[], tasks: BenchTask[], recorded: boolean): ModeSummary {
+  const mine = results.filter((r) => r.mode === mode && r.context === context);
   const summary: ModeSummary = {
     mode,
+    context,
     tasks: mine.length,
     pass: mine.filter((r) => r.pass).length,
     complete: mine.filter((r) => r.status === "complete").length,
@@ -34,9 +43,10 @@ export function summarize(mode: Mode, results: JobResult[], tasks: BenchTask[], 
     modelSeconds: sum(mine.map((r) => r.modelMs)) / 1000,
     verifySeconds: sum(mine.map((r) => r.verifyMs)) / 1000,
     tokens: sum(mine.map((r) => r.tokens)),
+    contextTokens: sum(mine.map((r) => r.contextTokens)),
     meanAttempts: mine.length === 0 ? 0 : sum(mine.map((r) => r.attempts)) / mine.length,
   };
-  if (recorded) summary.expectedPass = tasks.filter((t) => expectedOutcome(recordingFor(t), mode).pass).length;
+  if (recorded) summary.expectedPass = tasks.filter((t) => expectedOutcome(recordingFor(t), mode, context).pass).length;
   return summary;
 }
 
@@ -44,15 +54,16 @@ const pct = (n: number, of: number) => `${n}/${of} (${of === 0 ? "0.0%" : percen
 
 export function renderSummaryTable(summaries: ModeSummary[]): string {
   const recorded = summaries.some((s) => s.expectedPass !== undefined);
-  const head = ["mode", "pass (hidden tests)", ...(recorded ? ["expected"] : []), "complete (verified)", "model s", "verify s", "tokens", "mean attempts"];
+  const head = ["mode", "pass (hidden tests)", ...(recorded ? ["expected"] : []), "complete (verified)", "model s", "verify s", "tokens", "context tokens", "mean attempts"];
   const rows = summaries.map((s) => [
-    s.mode,
+    runLabel(s.mode, s.context),
     pct(s.pass, s.tasks),
     ...(recorded ? [pct(s.expectedPass ?? 0, s.tasks)] : []),
     `${s.complete}/${s.tasks}`,
     s.modelSeconds.toFixed(2),
     s.verifySeconds.toFixed(1),
     String(s.tokens),
+    String(s.contextTokens),
     s.meanAttempts.toFixed(2),
   ]);
   return [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
@@ -63,12 +74,12 @@ function tierPath(r: JobResult): string {
   return parts.join(" ") || "-";
 }
 
-export function renderTaskTable(results: JobResult[], tasks: BenchTask[], modes: Mode[]): string {
-  const head = ["task", ...modes];
+export function renderTaskTable(results: JobResult[], tasks: BenchTask[], runs: ReadonlyArray<{ mode: Mode; context: ContextSetting }>): string {
+  const head = ["task", ...runs.map((r) => runLabel(r.mode, r.context))];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => " --- ").join("|")}|`];
   for (const task of tasks) {
-    const cells = modes.map((mode) => {
-      const r = results.find((x) => x.task === task.id && x.mode === mode);
+    const cells = runs.map(({ mode, context }) => {
+      const r = results.find((x) => x.task === task.id && x.mode === mode && x.context === context);
       if (!r) return "";
       if (r.status === "error" || r.status === "skipped") return `${r.status}`;
       return `${r.pass ? "pass" : "FAIL"}: ${r.status}, ${r.attempts} (${tierPath(r)})`;
@@ -83,11 +94,11 @@ function recordedMismatches(results: JobResult[], tasks: BenchTask[]): string[] 
   const out: string[] = [];
   for (const r of results) {
     const task = tasks.find((t) => t.id === r.task)!;
-    const want = expectedOutcome(recordingFor(task), r.mode);
+    const want = expectedOutcome(recordingFor(task), r.mode, r.context);
     const wantStatus = want.complete ? "complete" : "aborted";
     if (r.pass !== want.pass || r.attempts !== want.attempts || r.status !== wantStatus) {
       out.push(
-        `${r.task} (${r.mode}): got ${r.pass ? "pass" : "fail"}, ${r.status}, ${r.attempts} attempts; ` +
+        `${r.task} (${runLabel(r.mode, r.context)}): got ${r.pass ? "pass" : "fail"}, ${r.status}, ${r.attempts} attempts; ` +
           `recordings imply ${want.pass ? "pass" : "fail"}, ${wantStatus}, ${want.attempts} attempts${r.message ? ` (${r.message})` : ""}`,
       );
     }
@@ -105,7 +116,8 @@ export function recordedProblems(results: JobResult[], tasks: BenchTask[], summa
   problems.push(...unmatched.map((u) => `unmatched model request: ${u}`));
   if (wholeSuite) {
     for (const s of summaries) {
-      if (s.expectedPass !== EXPECTED_PASS[s.mode]) problems.push(`${s.mode}: recordings.ts says ${EXPECTED_PASS[s.mode]} passes, the recordings imply ${s.expectedPass}`);
+      const written = EXPECTED_PASS[s.context][s.mode];
+      if (s.expectedPass !== written) problems.push(`${runLabel(s.mode, s.context)}: recordings.ts says ${written} passes, the recordings imply ${s.expectedPass}`);
     }
   }
   return problems;

@@ -8,6 +8,8 @@
 //   --model-deep NAME     or smol-coder's defaults fast-coder / deep-coder / reviewer, the LiteLLM
 //   --model-reviewer NAME aliases); give the real names when pointing at Ollama directly
 //   --modes fast,deep,cascade   which modes (default all three)
+//   --context on|off|both  run with smol-coder's context (project facts, imported declarations),
+//                         without it (context.imports and context.facts off), or both (default on)
 //   --tasks N | a,b       the first N tasks, or tasks by id / id prefix (default all)
 //   --parallel N          tasks run at once (default 2)
 //   --verify-scripts a,b  verify.scripts for every run (default: the workspace's typecheck, lint, build)
@@ -32,7 +34,7 @@ import { MODES } from "./modes.ts";
 import { parseOptions, type Options } from "./options.ts";
 import { cleanUpOnSignals, LiveSet } from "./processes.ts";
 import { startRecordedServer } from "./recorded-server.ts";
-import { recordedProblems, renderSummaryTable, renderTaskTable, summarize } from "./report.ts";
+import { recordedProblems, renderSummaryTable, renderTaskTable, runLabel, summarize } from "./report.ts";
 import { selfCheck } from "./self-check.ts";
 import { loadSuite, selectTasks, type BenchTask } from "./suite.ts";
 
@@ -44,7 +46,7 @@ function usage(): string {
 
 function progressLine(ctx: RunContext, job: Job, r: JobResult): string {
   const outcome = r.status === "error" || r.status === "skipped" ? r.status : `${r.pass ? "pass" : "FAIL"} (${r.status}, ${r.attempts} attempts)`;
-  return `[${ctx.done}/${ctx.total}] ${job.mode} ${job.task.id}: ${outcome}${r.status === "error" && r.message ? ` ${r.message}` : ""}\n`;
+  return `[${ctx.done}/${ctx.total}] ${runLabel(job.mode, job.context)} ${job.task.id}: ${outcome}${r.status === "error" && r.message ? ` ${r.message}` : ""}\n`;
 }
 
 async function runBench(opts: Options, tasks: BenchTask[], live: LiveSet): Promise<number> {
@@ -61,15 +63,16 @@ async function runBench(opts: Options, tasks: BenchTask[], live: LiveSet): Promi
     fatal: null,
     live,
     done: 0,
-    total: tasks.length * opts.modes.length,
+    total: tasks.length * opts.modes.length * opts.contexts.length,
   };
   const started = performance.now();
   let report = "";
   const where = recorded ? `recorded replies at ${recorded.url}` : `${opts.endpoint}`;
-  process.stderr.write(`cascade bench: ${tasks.length} tasks x ${opts.modes.join(", ")} against ${where}, ${opts.parallel} at a time\n`);
+  const runs = opts.contexts.flatMap((context) => opts.modes.map((mode) => ({ mode, context })));
+  process.stderr.write(`cascade bench: ${tasks.length} tasks x ${runs.map((r) => runLabel(r.mode, r.context)).join("; ")} against ${where}, ${opts.parallel} at a time\n`);
   try {
     // Mode by mode, so the first mode's runs fill the baseline cache for the others.
-    const jobs: Job[] = opts.modes.flatMap((mode) => tasks.map((task) => ({ task, mode })));
+    const jobs: Job[] = runs.flatMap(({ mode, context }) => tasks.map((task) => ({ task, mode, context })));
     const results = await pool(jobs, opts.parallel, async (job) => {
       const r = await runJob(job, ctx);
       ctx.done++;
@@ -77,11 +80,11 @@ async function runBench(opts: Options, tasks: BenchTask[], live: LiveSet): Promi
       return r;
     });
     const wallSeconds = (performance.now() - started) / 1000;
-    const summaries = opts.modes.map((m) => summarize(m, results, tasks, opts.recorded));
+    const summaries = runs.map((r) => summarize(r.mode, r.context, results, tasks, opts.recorded));
 
     const out: string[] = [];
     out.push(renderSummaryTable(summaries), "");
-    out.push(renderTaskTable(results, tasks, opts.modes), "");
+    out.push(renderTaskTable(results, tasks, runs), "");
     out.push(`Each cell: hidden test pass/FAIL: CLI status, attempts (attempts per tier: f fast, d deep, r reviewer).`);
     out.push(`Wall time ${wallSeconds.toFixed(0)} s, ${opts.parallel} tasks at a time.`);
     let code = 0;

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { ResolvedConfig } from "../src/core/config.ts";
-import { DEFAULT_LIMITS, DEFAULT_TIERS } from "../src/core/defaults.ts";
+import { DEFAULT_CONTEXT, DEFAULT_LIMITS, DEFAULT_TIERS } from "../src/core/defaults.ts";
 import type { SmolEvent } from "../src/core/events.ts";
 import type { Task } from "../src/core/types.ts";
 import { createTierLimiter } from "../src/concurrency/tier-limiter.ts";
@@ -64,6 +64,7 @@ export async function runBatchLoop(options: BatchLoopOptions): Promise<BatchLoop
     limits,
     verify: { scripts: Object.keys(scripts), timeouts: {}, strict: false },
     git: { commit: true },
+    context: DEFAULT_CONTEXT,
     logs: { dir: null, keep: 10 },
     source: null,
   };

@@ -7,6 +7,8 @@ export interface PlanArgs {
   reply: string;
   files: Record<string, string | null>;
   owned?: string[];
+  /** The task's read-only files (filesRead). */
+  read?: string[];
   maxLines?: number;
   applyStrict?: StrictApplier;
   /** The task's description (it decides whether a file may be emptied or deleted). */
@@ -18,6 +20,7 @@ export function plan(args: PlanArgs): Promise<EditPlan> {
     reply: args.reply,
     current: new Map(Object.entries(args.files)),
     filesOwned: args.owned ?? Object.keys(args.files),
+    ...(args.read ? { filesRead: args.read } : {}),
     maxLines: args.maxLines ?? 300,
     ...(args.applyStrict ? { applyStrict: args.applyStrict } : {}),
     ...(args.description !== undefined ? { description: args.description } : {}),

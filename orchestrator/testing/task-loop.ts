@@ -15,10 +15,12 @@ import { captureLogger } from "./logs.ts";
 import { TEST_TOKENS } from "./tokens.ts";
 import { createMemoryModel, type MemoryModel } from "./memory-model.ts";
 import { createScriptedRunner, passes, type Script, type ScriptedRunner } from "./scripted-runner.ts";
-import { createWorkspace, type TempWorkspace } from "./workspace.ts";
+import { createWorkspace, type TempWorkspace, type WorkspaceTemplate } from "./workspace.ts";
 
 export interface LoopOptions {
   task: Task;
+  /** The workspace to start from (default: "empty"); "react-ts" is the real Vite fixture with its node_modules. */
+  template?: WorkspaceTemplate;
   /** Files the workspace starts with (besides package.json). */
   files?: Record<string, string>;
   /** Verify scripts; each also becomes a package.json script. Default: typecheck, lint and build that pass. */
@@ -48,7 +50,7 @@ export interface LoopRun extends AsyncDisposable {
 export async function runLoop(options: LoopOptions): Promise<LoopRun> {
   const scripts = options.scripts ?? { typecheck: passes, lint: passes, build: passes };
   const ws = await createWorkspace({
-    template: "empty",
+    template: options.template ?? "empty",
     files: options.files,
     scripts: Object.fromEntries(Object.keys(scripts).map((name) => [name, `echo ${name}`])),
     git: options.commit,

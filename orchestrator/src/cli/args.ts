@@ -38,7 +38,8 @@ Usage:
   smol-coder --help | --version
 
 The task is JSON: {"description": "...", "filesOwned": ["src/a.ts", ...]}, read from
---file, or from stdin when no file is given. A JSON array of tasks, or one task per line
+--file, or from stdin when no file is given. "filesRead": [...] adds files the model is
+shown but may not change. A JSON array of tasks, or one task per line
 (JSON lines), runs them all in one process under the same limits.
 
 Example:

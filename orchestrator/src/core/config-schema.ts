@@ -1,7 +1,7 @@
 // The shape of the optional config file (smol-coder.config.json): its zod schema, the JSON
 // Schema generated from it for editors, and a full example. Every bound lives here once.
 import { z } from "zod";
-import { DEFAULT_GIT, DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
+import { DEFAULT_CONTEXT, DEFAULT_GIT, DEFAULT_LIMITS, DEFAULT_LOG_KEEP, DEFAULT_TIERS, DEFAULT_VERIFY_SCRIPTS } from "./defaults.ts";
 import { InputError } from "./errors.ts";
 import { TIERS, TokenizerSchema } from "./types.ts";
 import { VERIFY_TIMEOUT_MAX_MS, VERIFY_TIMEOUT_MIN_MS } from "./verify-timeout.ts";
@@ -81,6 +81,14 @@ const ConfigFileObject = z
       .strict()
       .optional()
       .describe("Commits made by a run."),
+    context: z
+      .object({
+        imports: z.boolean().optional().describe("Show the model the exported declarations of the local modules its files import."),
+        facts: z.boolean().optional().describe("Show the model the project facts: framework versions, module type, tsconfig options, lint and test tools."),
+      })
+      .strict()
+      .optional()
+      .describe("What the model is shown besides its own files; a task's filesRead are always shown."),
     logs: z
       .object({
         dir: z
@@ -161,6 +169,7 @@ export const CONFIG_EXAMPLE = {
     strict: false,
   },
   git: { commit: DEFAULT_GIT.commit },
+  context: DEFAULT_CONTEXT,
   // No logs.dir: a folder in the workspace would leave files the task does not own in the
   // project (logs go to the state folder's logs/ by default).
   logs: { keep: DEFAULT_LOG_KEEP },

@@ -7,6 +7,7 @@ import { CONFIG_FILE_NAME, ConfigFileSchema, type ConfigFile } from "./config-sc
 import { parseVerifyTimeoutMs } from "./verify-timeout.ts";
 import {
   concurrencyByTier,
+  DEFAULT_CONTEXT,
   DEFAULT_GIT,
   DEFAULT_LIMITS,
   DEFAULT_LOG_KEEP,
@@ -18,7 +19,7 @@ import {
 } from "./defaults.ts";
 import type { Env } from "./env.ts";
 import { InputError } from "./errors.ts";
-import { TIERS, type Limits, type Tier, type TierSettings } from "./types.ts";
+import { TIERS, type ContextSettings, type Limits, type Tier, type TierSettings } from "./types.ts";
 import { issueLines } from "./zod-issues.ts";
 
 export interface ResolvedConfig {
@@ -29,6 +30,8 @@ export interface ResolvedConfig {
   verify: { scripts: string[]; timeouts: Record<string, number>; strict: boolean };
   /** commit: each completed task becomes a commit (flags > config file > default). */
   git: { commit: boolean };
+  /** What the model is shown besides its own files. */
+  context: ContextSettings;
   /** dir: null means the caller's default log folder. A dir from the file is absolute (resolved against the file's folder). */
   logs: { dir: string | null; keep: number };
   /** Path of the config file used, or null. */
@@ -160,6 +163,7 @@ function mergeConfig(found: FoundConfig | null, opts: LoadConfigOptions): Resolv
       strict: flags.strict ?? file.verify?.strict ?? false,
     },
     git: { commit: flags.commit ?? file.git?.commit ?? DEFAULT_GIT.commit },
+    context: { ...DEFAULT_CONTEXT, ...file.context },
     logs: {
       dir: isSet(env.SMOL_LOG_DIR) ? env.SMOL_LOG_DIR : fileLogDir,
       keep: file.logs?.keep ?? DEFAULT_LOG_KEEP,

@@ -1,7 +1,7 @@
 // Every default number and list, written once. The config file's fallbacks, the env schema,
 // the example config, --help and doctor all read them from here, so a default is changed in
 // one line.
-import type { Limits, Tier, TierSettings, TokenizerName } from "./types.ts";
+import type { ContextSettings, Limits, Tier, TierSettings, TokenizerName } from "./types.ts";
 
 /** The model name each tier asks LITELLM_URL for: the model_name aliases in litellm/config.yaml. */
 export const MODEL_FOR_TIER: Record<Tier, string> = {
@@ -63,6 +63,9 @@ export const DEFAULT_VERIFY_SCRIPTS: readonly string[] = ["typecheck", "lint", "
 
 /** Commits: off unless --commit, --branch or git.commit asks for them. */
 export const DEFAULT_GIT = { commit: false } as const;
+
+/** What the model is shown besides its own files: both parts on. */
+export const DEFAULT_CONTEXT: ContextSettings = { imports: true, facts: true };
 
 /** How many run log files are kept. */
 export const DEFAULT_LOG_KEEP = 200;

@@ -3,6 +3,15 @@
 // which keeps the README's event table honest.
 import type { Tier, TokenizerName } from "./types.ts";
 
+/** Tokens of the prompt that went to each kind of content, counted as the prompt was (by the tier's tokenizer). */
+export interface PromptTokensByPart {
+  owned: number;
+  readOnly: number;
+  imports: number;
+  facts: number;
+  feedback: number;
+}
+
 export interface TokenTotals {
   prompt: number;
   completion: number;
@@ -63,7 +72,11 @@ export type SmolEvent =
       promptTokens: number;
       /** "qwen2.5": counted exactly with Qwen's tokenizer; "estimate": over-counted on purpose. */
       tokenizer: TokenizerName;
+      /** How many of those tokens went to each kind of content, by the same count. */
+      tokensByPart: PromptTokensByPart;
     }
+  /** The whole request as sent: debug level, so it is in the run log but not on stdout. */
+  | { event: "model_prompt"; tier: Tier; model: string; attempt: number; messages: Array<{ role: string; content: string }> }
   | {
       event: "model_call_complete";
       tier: Tier;
@@ -226,6 +239,8 @@ export const EVENT_LEVEL: Record<EventName, "debug" | "info" | "warn" | "error">
   tier_deferred: "info",
   tier_resumed: "info",
   model_call_start: "info",
+  // Whole prompts are long: in the run log (which keeps debug), on stdout only with LOG_LEVEL=debug.
+  model_prompt: "debug",
   model_call_complete: "info",
   model_call_retry: "warn",
   model_call_failed: "warn",

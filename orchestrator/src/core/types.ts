@@ -7,8 +7,8 @@ export const TIERS = ["fast", "deep", "reviewer"] as const;
 export const TierSchema = z.enum(TIERS);
 export type Tier = z.infer<typeof TierSchema>;
 
-/** A path the task may touch: relative, normalised, and never leaving the workspace. */
-const OwnedPathSchema = z
+/** A path a task names (owned or read): relative, normalised, and never leaving the workspace. */
+const TaskPathSchema = z
   .string()
   .trim()
   .min(1, "path must not be empty")
@@ -18,17 +18,35 @@ const OwnedPathSchema = z
   .transform((p) => path.posix.normalize(p.replaceAll("\\", "/")))
   .refine((p) => p !== "." && !p.endsWith("/"), "path must name a file");
 
-export const TaskSchema = z.object({
-  description: z.string().trim().min(1, "description must not be empty"),
-  filesOwned: z
-    .array(OwnedPathSchema)
-    .min(1, "filesOwned needs at least one file")
-    .transform((files) => [...new Set(files)]),
-  /** package.json scripts that verify this task, instead of the config's (e.g. add "test"). */
-  verify: z.array(z.string().trim().min(1, "script name must not be empty")).min(1).optional(),
-})
+const TaskFields = z
+  .object({
+    description: z.string().trim().min(1, "description must not be empty").describe("What to do, in plain words."),
+    filesOwned: z
+      .array(TaskPathSchema)
+      .min(1, "filesOwned needs at least one file")
+      .transform((files) => [...new Set(files)])
+      .describe("The files the model may read and change, relative to the workspace. A missing file is created."),
+    /** Files the model is shown but may not change (they must exist; run/preflight.ts checks). */
+    filesRead: z
+      .array(TaskPathSchema)
+      .transform((files) => [...new Set(files)])
+      .optional()
+      .describe("Files the model is shown but may not change, relative to the workspace. Each must exist. A path also in filesOwned is owned."),
+    /** package.json scripts that verify this task, instead of the config's (e.g. add "test"). */
+    verify: z
+      .array(z.string().trim().min(1, "script name must not be empty"))
+      .min(1)
+      .optional()
+      .describe("The package.json scripts that verify this task, instead of the config's list."),
+  })
   // A typo ("verfy") must not run the task with the defaults it meant to replace.
   .strict();
+
+export const TaskSchema = TaskFields.transform(
+  // A path in both lists is owned: the model may change it, so it is shown once, as owned.
+  (task): z.output<typeof TaskFields> =>
+    task.filesRead ? { ...task, filesRead: task.filesRead.filter((f) => !task.filesOwned.includes(f)) } : task,
+);
 export type Task = z.infer<typeof TaskSchema>;
 
 /** The numbers every stage reads its limits from, rather than from literals (seeded by DEFAULT_LIMITS). */
@@ -49,6 +67,14 @@ export interface Limits {
 export const TOKENIZERS = ["qwen2.5", "estimate"] as const;
 export const TokenizerSchema = z.enum(TOKENIZERS);
 export type TokenizerName = z.infer<typeof TokenizerSchema>;
+
+/** Which parts of the context a run shows the model (the config's `context`); filesRead is always shown. */
+export interface ContextSettings {
+  /** The exported declarations of the local modules the owned files import. */
+  imports: boolean;
+  /** The project facts: framework majors, module type, tsconfig options, lint and test tools. */
+  facts: boolean;
+}
 
 /** How one tier's model is called. */
 export interface TierSettings {

@@ -13,6 +13,7 @@ export interface FileChange {
 type RejectReason =
   | "no_diff"
   | "not_owned"
+  | "read_only"
   | "outside_workspace"
   | "too_large"
   | "parse_error"
@@ -57,6 +58,8 @@ export interface PlanEditInput {
   /** Owned path (posix, relative, normalised) -> current content, null if it does not exist yet. */
   current: ReadonlyMap<string, string | null>;
   filesOwned: readonly string[];
+  /** The task's read-only files: an edit to one is refused, saying it is read-only. */
+  filesRead?: readonly string[];
   /** More added+removed lines than this => too_large (300 by default in DEFAULT_LIMITS). */
   maxLines: number;
   /** Injectable; the default runs the real `patch -p1` in a staging directory. */

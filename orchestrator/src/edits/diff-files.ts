@@ -31,7 +31,7 @@ export function collectDiffs(sources: readonly DiffSource[], input: PlanEditInpu
     if (cut) return cut;
     for (const lf of lexed) {
       sawAnything = true;
-      const target = resolveTarget(lf, src.label ?? lastPath, input.filesOwned);
+      const target = resolveTarget(lf, src.label ?? lastPath, input.filesOwned, input.filesRead);
       if (!target.ok) return target;
       lastPath = target.value.path;
       const clash = addHunks(plans, lf.hunks, target.value, input.current);
@@ -64,11 +64,11 @@ function cutOffRefusal(lexed: readonly LexFile[]): Rejection | null {
  * The owned file a lexed file part is for, and what it does to it. Hunks without a file header
  * belong to `hint` (the block's label, else the file before them), else to the only owned file.
  */
-function resolveTarget(lf: LexFile, hint: string | null, filesOwned: readonly string[]): Step<Target> {
-  const sides = resolveSides(lf, hint, filesOwned);
+function resolveTarget(lf: LexFile, hint: string | null, filesOwned: readonly string[], filesRead: readonly string[] = []): Step<Target> {
+  const sides = resolveSides(lf, hint, filesOwned, filesRead);
   if (!sides.ok) return sides;
   const [rOld, rNew] = sides.value;
-  const bad = [rOld, rNew].find((r) => r.kind === "outside") ?? [rOld, rNew].find((r) => r.kind === "not_owned");
+  const bad = (["outside", "read_only", "not_owned"] as const).map((kind) => [rOld, rNew].find((r) => r.kind === kind)).find((r) => r !== undefined);
   if (bad) return pathProblem(bad, filesOwned)!;
   if (rOld.kind === "devnull" && rNew.kind === "devnull") {
     return reject("parse_error", `A file in the diff is /dev/null on both sides (--- and +++). Name the file: --- a/<path> and +++ b/<path>.`);
@@ -84,9 +84,10 @@ function resolveTarget(lf: LexFile, hint: string | null, filesOwned: readonly st
   return { ok: true, value: { path, kind } };
 }
 
-function resolveSides(lf: LexFile, hint: string | null, filesOwned: readonly string[]): Step<[ResolvedPath, ResolvedPath]> {
+function resolveSides(lf: LexFile, hint: string | null, filesOwned: readonly string[], filesRead: readonly string[]): Step<[ResolvedPath, ResolvedPath]> {
   if (lf.oldPath !== undefined || lf.newPath !== undefined) {
-    return { ok: true, value: [resolvePath(lf.oldPath ?? lf.newPath!, filesOwned), resolvePath(lf.newPath ?? lf.oldPath!, filesOwned)] };
+    const resolve = (p: string) => resolvePath(p, filesOwned, filesRead);
+    return { ok: true, value: [resolve(lf.oldPath ?? lf.newPath!), resolve(lf.newPath ?? lf.oldPath!)] };
   }
   const fallback = hint ?? (filesOwned.length === 1 ? filesOwned[0]! : null);
   if (fallback === null) {
@@ -95,7 +96,7 @@ function resolveSides(lf: LexFile, hint: string | null, filesOwned: readonly str
       `The diff has hunks without a file header, and you own several files. Start each file's part with "--- a/<path>" and "+++ b/<path>" lines (your files: ${ownedList(filesOwned)}).`,
     );
   }
-  const r = resolvePath(fallback, filesOwned);
+  const r = resolvePath(fallback, filesOwned, filesRead);
   return { ok: true, value: [r, r] };
 }
 

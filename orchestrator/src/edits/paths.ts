@@ -2,11 +2,14 @@
 // filesOwned is ever a candidate: an exact match after stripping a/ b/ (or another single
 // leading directory such as `orig/` or the workspace's own name), else a unique match on
 // trailing path segments. Anything with `..`, or absolute and matching nothing, is outside.
+// A path that means one of the task's read-only files (filesRead) is named as such, so the
+// refusal can tell the model why, instead of "not one of your files".
 
 export type ResolvedPath =
   | { kind: "owned"; path: string }
   | { kind: "devnull" }
   | { kind: "outside"; raw: string }
+  | { kind: "read_only"; raw: string; path: string }
   | { kind: "not_owned"; raw: string; candidates: string[] };
 
 function cleanRawPath(raw: string): string {
@@ -29,7 +32,16 @@ function isDevNull(raw: string): boolean {
   return p === "/dev/null" || p === "dev/null" || /^[ab]\/dev\/null$/.test(p) || p === "NUL";
 }
 
-export function resolvePath(raw: string, filesOwned: readonly string[]): ResolvedPath {
+export function resolvePath(raw: string, filesOwned: readonly string[], filesRead: readonly string[] = []): ResolvedPath {
+  if (filesRead.length === 0) return resolveAmong(raw, filesOwned);
+  // Matched against both lists at once, so an exact read-only path beats a loose owned match
+  // and a basename both lists share is ambiguous rather than silently owned.
+  const r = resolveAmong(raw, [...filesOwned, ...filesRead]);
+  if (r.kind === "owned" && !filesOwned.includes(r.path)) return { kind: "read_only", raw, path: r.path };
+  return r;
+}
+
+function resolveAmong(raw: string, filesOwned: readonly string[]): ResolvedPath {
   const p = cleanRawPath(raw);
   if (isDevNull(p)) return { kind: "devnull" };
   const segs = segments(p);

@@ -36,6 +36,7 @@ export async function planEdit(input: PlanEditInput): Promise<EditPlan> {
     plans.map((p) => p.path),
     diffs.length > 0,
     input.filesOwned,
+    input.filesRead,
   );
   if (!whole.ok) return whole;
   if (plans.length === 0 && whole.value.length === 0) return noDiffRefusal(input);

@@ -10,8 +10,14 @@ export function ownedList(filesOwned: readonly string[]): string {
   return filesOwned.length > 12 ? `${shown}, …` : shown;
 }
 
-/** The refusal for a path that is outside the workspace or not owned; null for an owned path or /dev/null. */
+/** The refusal for a path that is outside the workspace, read-only or not owned; null for an owned path or /dev/null. */
 export function pathProblem(r: ResolvedPath, filesOwned: readonly string[]): Rejection | null {
+  if (r.kind === "read_only") {
+    return reject(
+      "read_only",
+      `${quote(r.raw)} is ${r.path}, a read-only file: it is shown so you can use what it declares, but you may not change it. Leave it as it is and edit only your files: ${ownedList(filesOwned)}.`,
+    );
+  }
   if (r.kind === "outside") {
     return reject("outside_workspace", `${quote(r.raw)} is outside the workspace. Paths are relative to the project root and you may only edit: ${ownedList(filesOwned)}.`);
   }

@@ -34,10 +34,11 @@ export function selectWholeFiles(
   diffPaths: readonly string[],
   withDiff: boolean,
   filesOwned: readonly string[],
+  filesRead: readonly string[] = [],
 ): Step<WholeFileTarget[]> {
   const whole: WholeFileTarget[] = [];
   for (const src of sources) {
-    const r = resolvePath(src.label, filesOwned);
+    const r = resolvePath(src.label, filesOwned, filesRead);
     if (r.kind !== "owned") {
       if (withDiff) continue;
       // "e.g" or "Fig.1" on the line before a fence is prose, not an attempt to write a file.

@@ -58,7 +58,10 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
         attempt: input.attempt,
         promptTokens: prompt.tokens,
         tokenizer: prompt.tokenizer,
+        tokensByPart: prompt.tokensByPart,
       });
+      // The whole request, for the run log (it keeps debug) and LOG_LEVEL=debug.
+      emit(log, { event: "model_prompt", tier: input.tier, model: settings.model, attempt: input.attempt, messages: prompt.messages });
       return deps.client.complete({
         model: settings.model,
         messages: prompt.messages,
@@ -126,6 +129,7 @@ export async function executeAttempt(input: AttemptInput, deps: ExecutorDeps): P
     reply: result.content,
     current: input.files,
     filesOwned: input.task.filesOwned,
+    filesRead: input.task.filesRead,
     maxLines: input.maxPatchLines,
     description: input.task.description,
     shown: shownRanges(prompt),

@@ -2,14 +2,17 @@
 // what fits in num_ctx and drops the rest without a word, so nothing is sent that does not fit.
 // What gives way, in order: the error feedback and the previous diff are trimmed; then the
 // biggest owned files are shown as an outline and excerpts, at less and less detail. A prompt
-// that does not fit even then is not sent (the caller tries another tier, or refuses).
+// that does not fit even then is not sent (the caller tries another tier, or refuses). The
+// context (executor/context/fit.ts) is not part of this: it gets the room a fitted prompt
+// leaves, so it gives way before all of these and never decides whether a prompt fits.
+import type { PromptTokensByPart } from "../core/events.ts";
 import type { LineRange, Task, TokenizerName } from "../core/types.ts";
 import { WHOLE_FILE_MAX_LINES } from "../edits/limits.ts";
 import type { Declaration } from "../source/outline.ts";
 import { excerptFile, fileLines, type FileExcerpt } from "./excerpts/excerpt.ts";
 import { EXCERPT_LEVELS } from "./excerpts/regions.ts";
 import { descriptionTerms } from "./excerpts/terms.ts";
-import { buildMessages, messagesOf, PART_SEPARATOR, userPromptParts, type ChatMessage, type PreviousAttempt, type PromptInput } from "./prompt.ts";
+import { buildMessages, messagesOf, PART_SEPARATOR, userPromptParts, type ChatMessage, type PartKind, type PreviousAttempt, type PromptInput } from "./prompt.ts";
 import type { TokenCounter } from "./tokens/counter.ts";
 
 export interface PromptSource {
@@ -47,6 +50,10 @@ export type PromptFit =
       excerpts: ExcerptedFile[];
       /** Tokens of the system message in its template: a server may have them cached. */
       systemTokens: number;
+      /** How many of `tokens` went to each kind of content. */
+      tokensByPart: PromptTokensByPart;
+      /** What the prompt was built from: the context is added to it (executor/context/fit.ts). */
+      input: PromptInput;
     }
   | {
       ok: false;
@@ -64,7 +71,7 @@ export type OutlineSource = (file: string, content: string) => Promise<readonly 
 const WHOLE_FEEDBACK = [6_000, 3_000, 1_500];
 const EXCERPT_FEEDBACK = [3_000, 1_500, 600];
 /** Files shorter than this are always shown whole: an excerpt of them would save little. */
-const MIN_EXCERPT_LINES = 40;
+export const MIN_EXCERPT_LINES = 40;
 /** Counting the parts one by one may differ from counting the whole where two parts meet. */
 const SLACK_PER_JOIN = 2;
 
@@ -72,7 +79,7 @@ export async function fitPrompt(source: PromptSource, window: PromptWindow, coun
   const available = window.contextWindow - window.maxTokens;
   const base: PromptInput = { task: source.task, files: source.files, previous: source.previous, wholeFileMaxLines: WHOLE_FILE_MAX_LINES };
   const budgets = (list: number[]) => (source.previous ? list : list.slice(0, 1));
-  const attempt = (input: PromptInput) => tryFit(input, available, counter);
+  const attempt = (input: PromptInput) => countedFit(input, available, counter);
 
   let last: PromptInput = base;
   for (const feedbackBudget of budgets(WHOLE_FEEDBACK)) {
@@ -96,15 +103,18 @@ export async function fitPrompt(source: PromptSource, window: PromptWindow, coun
 }
 
 /** The fit of one candidate prompt, or null. Parts are counted first (cheap, remembered); only a prompt that may fit is counted whole. */
-function tryFit(input: PromptInput, available: number, counter: TokenCounter): Extract<PromptFit, { ok: true }> | null {
+export function countedFit(input: PromptInput, available: number, counter: TokenCounter): Extract<PromptFit, { ok: true }> | null {
   const parts = userPromptParts(input);
   const messages = messagesOf(parts);
   const system = counter.text(messages[0]!.content);
-  const sum = counter.template(messages.length) + system + parts.reduce((n, p, i) => n + counter.text(i < parts.length - 1 ? p + PART_SEPARATOR : p), 0);
+  const counts = parts.map((p, i) => counter.text(i < parts.length - 1 ? p.text + PART_SEPARATOR : p.text));
+  const sum = counter.template(messages.length) + system + counts.reduce((n, c) => n + c, 0);
   if (sum - SLACK_PER_JOIN * (parts.length - 1) > available) return null;
   const tokens = counter.chat(messages);
   if (tokens > available) return null;
-  return { ok: true, messages, tokens, available, tokenizer: counter.tokenizer, excerpts: [], systemTokens: system + counter.template(1) };
+  const of = (kind: PartKind) => parts.reduce((n, p, i) => (p.kind === kind ? n + counts[i]! : n), 0);
+  const tokensByPart = { owned: of("owned"), readOnly: of("readOnly"), imports: of("imports"), facts: of("facts"), feedback: of("feedback") };
+  return { ok: true, messages, tokens, available, tokenizer: counter.tokenizer, excerpts: [], systemTokens: system + counter.template(1), tokensByPart, input };
 }
 
 /** Files that may be shown in part, biggest first. */

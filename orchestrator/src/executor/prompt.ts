@@ -36,6 +36,16 @@ export interface PromptInput {
   feedbackBudget?: number;
   /** Files too big to show whole: shown as their outline and these excerpts. */
   excerpts?: ReadonlyMap<string, FileExcerpt>;
+  /** What the model is shown of the rest of the workspace (executor/context/), after the task. */
+  context?: readonly PromptPart[];
+}
+
+/** What a part of the user prompt holds, so that its share of the tokens can be reported. */
+export type PartKind = "task" | "facts" | "readOnly" | "imports" | "leftOut" | "owned" | "feedback" | "format";
+
+export interface PromptPart {
+  kind: PartKind;
+  text: string;
 }
 
 export const DEFAULT_FEEDBACK_BUDGET = 6_000;
@@ -45,29 +55,39 @@ export function buildMessages(input: PromptInput): ChatMessage[] {
 }
 
 /** The request for a user prompt given as its parts. */
-export function messagesOf(parts: readonly string[]): ChatMessage[] {
+export function messagesOf(parts: readonly PromptPart[]): ChatMessage[] {
   return [
     { role: "system", content: SYSTEM_PROMPT.trim() },
-    { role: "user", content: parts.join(PART_SEPARATOR) },
+    { role: "user", content: joinParts(parts) },
   ];
 }
 
 export function buildUserPrompt(input: PromptInput): string {
-  return userPromptParts(input).join(PART_SEPARATOR);
+  return joinParts(userPromptParts(input));
 }
 
 export const PART_SEPARATOR = "\n\n";
 
-/** The user prompt's parts, in order: the budget counts them one by one, then the whole once. */
-export function userPromptParts(input: PromptInput): string[] {
-  const parts: string[] = [];
-  parts.push(`## Task\n${input.task.description.trim()}`);
-  parts.push(
-    "## Files you own\nYou may change only these files. Their current content is shown below; your edit applies to exactly this content.",
-  );
-  for (const [file, content] of input.files) parts.push(describeFile(file, content, input.excerpts?.get(file)));
-  if (input.previous) parts.push(describePrevious(input.previous, input.feedbackBudget ?? DEFAULT_FEEDBACK_BUDGET, (input.excerpts?.size ?? 0) > 0));
-  parts.push(describeFormat(input));
+function joinParts(parts: readonly PromptPart[]): string {
+  return parts.map((p) => p.text).join(PART_SEPARATOR);
+}
+
+/**
+ * The user prompt's parts, in order: the task, the context (project facts, read-only files, what
+ * the owned files import, what was left out), the owned files, the feedback, and the answer
+ * format last, nearest to where the model starts writing. The budget counts them one by one,
+ * then the whole once.
+ */
+export function userPromptParts(input: PromptInput): PromptPart[] {
+  const parts: PromptPart[] = [{ kind: "task", text: `## Task\n${input.task.description.trim()}` }];
+  parts.push(...(input.context ?? []));
+  const owned = (text: string) => parts.push({ kind: "owned", text });
+  owned("## Files you own\nYou may change only these files. Their current content is shown below; your edit applies to exactly this content.");
+  for (const [file, content] of input.files) owned(describeFile(file, content, input.excerpts?.get(file)));
+  if (input.previous) {
+    parts.push({ kind: "feedback", text: describePrevious(input.previous, input.feedbackBudget ?? DEFAULT_FEEDBACK_BUDGET, (input.excerpts?.size ?? 0) > 0) });
+  }
+  parts.push({ kind: "format", text: describeFormat(input) });
   return parts;
 }
 
@@ -126,7 +146,7 @@ export function countLines(text: string): number {
   return text.endsWith("\n") ? n - 1 : n;
 }
 
-function fence(body: string, lang: string): string {
+export function fence(body: string, lang: string): string {
   // A body that itself contains ``` needs a longer fence, or the block would end early.
   const longest = Math.max(2, ...[...body.matchAll(/`{3,}/g)].map((m) => m[0].length));
   const ticks = "`".repeat(longest + 1);
@@ -146,7 +166,7 @@ const LANGUAGES: Record<string, string> = {
   ".md": "md",
 };
 
-function languageOf(file: string): string {
+export function languageOf(file: string): string {
   return LANGUAGES[path.extname(file).toLowerCase()] ?? "";
 }
 

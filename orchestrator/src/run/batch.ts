@@ -8,6 +8,7 @@ import type { BaselineCache } from "../verify/baseline-cache.ts";
 import type { ResolvedConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import type { ModelClient } from "../executor/model-client.ts";
+import { createContextCache, type ContextCache } from "../executor/context/cache.ts";
 import { createTokenCounters, type TokenCounters } from "../executor/tokens/counter.ts";
 import type { GitSession } from "../git/session.ts";
 import type { TaskOutcome } from "../task/outcomes.ts";
@@ -51,6 +52,8 @@ export interface BatchOptions {
     recover?: () => Promise<void>;
     /** Shared by the batch's tasks: Qwen's tokenizer is loaded once, on the first prompt. */
     tokens?: TokenCounters;
+    /** Shared by the batch's tasks: a workspace's facts are read (and the library parsed) once. */
+    contextCache?: ContextCache;
     logger: Logger;
     signal?: AbortSignal;
     bunPath?: string;
@@ -99,6 +102,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
   }
 
   const tokens = deps.tokens ?? createTokenCounters();
+  const contextCache = deps.contextCache ?? createContextCache();
   const settled = await Promise.allSettled(
     prepared.map(async ({ task, checks, verified }, i) => {
       if (skip.has(i)) return;
@@ -110,11 +114,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
         checks,
         dryRun: options.dryRun,
         keepFailed: options.keepFailed,
+        context: config.context,
         deps: {
           client: deps.client,
           limiter: deps.limiter,
           gate: deps.gate,
           baselineCache: deps.baselineCache,
+          contextCache,
           committer: options.git?.committerFor(ids[i]!, task),
           stateDir: deps.stateDir,
           liveFiles: deps.liveFiles,

@@ -1,14 +1,16 @@
 // Everything about a batch that can be refused is refused here, before any task calls a model
 // or writes a file: a bad path in task 7 must not leave tasks 1 to 6 half done. Every owned
 // path must be a regular text file (or not exist yet) that can be written: a folder, a path
-// through a file, a FIFO, a socket, a device, a binary file or a read-only one is refused. Each
-// task also gets its check plan here, and a task that nothing would check is refused unless the
-// user said they want it unverified.
+// through a file, a FIFO, a socket, a device, a binary file or a read-only one is refused. Every
+// read-only path (filesRead) must be a regular file inside the workspace. Each task also gets its
+// check plan here, and a task that nothing would check is refused unless the user said they want
+// it unverified.
+import { stat } from "node:fs/promises";
 import { scriptTimeoutMs, type ResolvedConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import type { Task } from "../core/types.ts";
 import { planChecks, type CheckPlan } from "../verify/plan.ts";
-import { resolveWorkspace, writeProblem } from "../workspace/locate.ts";
+import { resolveInside, resolveWorkspace, writeProblem } from "../workspace/locate.ts";
 import { readOwned } from "../workspace/owned-files.ts";
 
 export interface PreparedTask {
@@ -37,12 +39,13 @@ export async function prepareTasks(
       const problem = await ownedFileProblem(root, file);
       if (problem) throw new InputError(`${which}${problem}. Nothing was run.`);
     }
+    for (const file of task.filesRead ?? []) await checkReadOnlyFile(root, file, whichTask(tasks, i));
   }
   const prepared: PreparedTask[] = [];
   for (const [i, task] of tasks.entries()) {
     const scripts = options.noChecks ? [] : (task.verify ?? config.verify.scripts);
     const checks = await planChecks(workspace, { scripts, timeoutFor: (script) => scriptTimeoutMs(config, script), bunPath: options.bunPath });
-    const which = tasks.length === 1 ? "the task" : `task ${i + 1}`;
+    const which = whichTask(tasks, i);
     const problem = task.verify ? missingTaskScripts(checks, which) : noChecksLeft(checks, scripts, workspace, config.source);
     if (problem && !options.noChecks) throw new InputError(problem);
     prepared.push({ task, checks, verified: checks.checks.length > 0 });
@@ -59,6 +62,23 @@ async function ownedFileProblem(root: string, rel: string): Promise<string | nul
     if (err instanceof InputError) return err.message;
     throw err;
   }
+}
+
+function whichTask(tasks: readonly Task[], i: number): string {
+  return tasks.length === 1 ? "the task" : `task ${i + 1}`;
+}
+
+/** A read-only file is shown to the model as it is, so it must be there, inside the workspace, and be a file. */
+async function checkReadOnlyFile(root: string, file: string, which: string): Promise<void> {
+  const abs = await resolveInside(root, file).catch((err: unknown) => {
+    if (err instanceof InputError) throw new InputError(`${which} lists ${file} in filesRead, but ${err.message}. Nothing was run.`);
+    throw err;
+  });
+  const info = await stat(abs).catch(() => null);
+  if (!info) {
+    throw new InputError(`${which} lists ${file} in filesRead, but it does not exist. filesRead names files to show the model; a file to create belongs in filesOwned. Nothing was run.`);
+  }
+  if (!info.isFile()) throw new InputError(`${which} lists ${file} in filesRead, but it is not a regular file. Nothing was run.`);
 }
 
 /** A task that names its own scripts means every one of them. */

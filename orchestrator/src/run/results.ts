@@ -17,6 +17,8 @@ export const TaskResultSchema = z.object({
   taskId: z.string(),
   description: z.string(),
   filesOwned: z.array(z.string()),
+  /** The task's read-only files (filesRead); empty when it has none (or, read back, written before the field was). */
+  filesRead: z.array(z.string()).default([]),
   status: z.enum(TASK_STATUSES),
   /** False when the task ran without any check (--no-checks, or verify.scripts: []). */
   verified: z.boolean(),

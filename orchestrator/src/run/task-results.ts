@@ -20,6 +20,7 @@ export function toTaskResult(taskId: string, task: Task, outcome: TaskOutcome, f
     taskId,
     description: task.description,
     filesOwned: task.filesOwned,
+    filesRead: task.filesRead ?? [],
     status: outcome.status,
     verified: outcome.status === "skipped" ? outcome.verified : facts.verified,
     dryRun: facts.dryRun,

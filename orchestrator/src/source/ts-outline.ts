@@ -1,32 +1,24 @@
 // The outline of a TypeScript or JavaScript file, read with the TypeScript compiler's parser: a
 // real parse, so strings, comments, generics and JSX never pass for declarations. Only the
-// parser runs (no type checking), and `typescript` is imported on the first outline.
+// parser runs (no type checking), and `typescript` is loaded on the first outline (typescript.ts).
 import type * as TS from "typescript";
 import { headline, type Declaration, type DeclarationKind } from "./outline.ts";
+import { hasModifier, loadTypeScript, scriptKindOf, type TypeScript } from "./typescript.ts";
 
 /** describe > describe > test > a call inside it is deep enough for any outline. */
 const MAX_DEPTH = 3;
 
-type Ts = typeof TS;
-
 export async function typescriptOutline(file: string, text: string): Promise<Declaration[]> {
-  const ts = ((await import("typescript")) as { default: Ts }).default;
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind(ts, file));
+  const ts = await loadTypeScript();
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindOf(ts, file));
   return new OutlineWalk(ts, sf, text.split("\n")).statements(sf.statements, 0);
-}
-
-function scriptKind(ts: Ts, file: string): TS.ScriptKind {
-  if (/\.tsx$/i.test(file)) return ts.ScriptKind.TSX;
-  if (/\.jsx$/i.test(file)) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/i.test(file)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
 }
 
 class OutlineWalk {
   private readonly out: Declaration[] = [];
 
   constructor(
-    private readonly ts: Ts,
+    private readonly ts: TypeScript,
     private readonly sf: TS.SourceFile,
     private readonly lines: readonly string[],
   ) {}
@@ -140,7 +132,7 @@ class OutlineWalk {
   private isExported(node: TS.Node): boolean {
     const ts = this.ts;
     if (ts.isExportAssignment(node) || ts.isExportDeclaration(node)) return true;
-    return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    return hasModifier(ts, node, ts.SyntaxKind.ExportKeyword);
   }
 
   private lineOf(pos: number): number {

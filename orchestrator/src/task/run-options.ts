@@ -1,8 +1,9 @@
 // What the task loop is given, and the small shapes its steps pass along. The loop itself is
 // in run-task.ts.
-import type { AttemptRecord, Limits, Task, Tier } from "../core/types.ts";
+import type { AttemptRecord, ContextSettings, Limits, Task, Tier } from "../core/types.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
 import type { ExecutorDeps } from "../executor/attempt.ts";
+import type { ContextCache } from "../executor/context/cache.ts";
 import type { PreviousAttempt } from "../executor/prompt.ts";
 import type { TaskCommitter } from "../git/types.ts";
 import type { BaselineCache } from "../verify/baseline-cache.ts";
@@ -24,11 +25,15 @@ export interface RunTaskOptions {
   dryRun?: boolean;
   /** On abort, leave the last applied attempt in place for inspection. */
   keepFailed?: boolean;
+  /** Which parts of the context the model is shown (default: all); a task's filesRead always are. */
+  context?: ContextSettings;
   deps: ExecutorDeps & {
     runner?: CommandRunner;
     now?: () => number;
     gate?: WorkspaceGate;
     baselineCache?: BaselineCache;
+    /** Project facts per workspace state and parsed library files, shared by the tasks of a batch. */
+    contextCache?: ContextCache;
     /** Commits each passing attempt (--commit); absent, nothing is committed. */
     committer?: TaskCommitter;
     /** The state folder: the originals are journalled there before the first write (see workspace/journal.ts). */

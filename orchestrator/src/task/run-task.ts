@@ -1,8 +1,8 @@
-// The task loop: fit the prompt and pick the tier, then attempts (the first one while the
-// baseline runs) until one passes or the policy gives up. Each attempt asks the model, applies
-// the edit, verifies it and keeps or undoes it. Every attempt starts from the files exactly as
-// they were before the task, so each diff applies to the content its prompt showed, and an
-// abort leaves the workspace byte for byte as it was.
+// The task loop: fit the prompt and pick the tier (the context is gathered meanwhile), then
+// attempts (the first one while the baseline runs) until one passes or the policy gives up.
+// Each attempt asks the model, applies the edit, verifies it and keeps or undoes it. Every
+// attempt starts from the files exactly as they were before the task, so each diff applies to
+// the content its prompt showed, and an abort leaves the workspace byte for byte as it was.
 import type { Logger } from "pino";
 import { DEFAULT_TIERS } from "../core/defaults.ts";
 import { emit } from "../core/telemetry.ts";
@@ -14,7 +14,6 @@ import type { AttemptOutcome } from "../executor/attempt.ts";
 import { executeAttempt } from "../executor/attempt.ts";
 import { isUnavailable } from "../executor/model-faults.ts";
 import type { ChatMessage, PreviousAttempt } from "../executor/prompt.ts";
-import { createTokenCounters } from "../executor/tokens/counter.ts";
 import { runChecks, type VerifyRun } from "../verify/run.ts";
 import { hashOwnedFiles, type FileHashes } from "../workspace/fingerprint.ts";
 import { openOwnedFiles, type OwnedFiles, type WriteResult } from "../workspace/owned-files.ts";
@@ -29,7 +28,7 @@ import { decide, escalationReason } from "./policy.ts";
 import { chooseTier } from "./routing.ts";
 import { CUT_OFF_ADVICE, FORMAT_REASONS, NOTHING_KEPT, type InFlight, type RunTaskOptions, type Step } from "./run-options.ts";
 import { TaskTally } from "./tally.ts";
-import { TierFitter } from "./tier-fits.ts";
+import { taskFitter, type TierFitter } from "./tier-fits.ts";
 import { TierLadder, type Fitted } from "./tier-ladder.ts";
 
 /** A task's outcome, and its owned files as it left them (read while they were still its own). */
@@ -73,8 +72,7 @@ class TaskRun {
   ) {
     this.log = options.deps.logger;
     this.tally = new TaskTally(options.deps.now ?? (() => performance.now()));
-    const tiers = options.deps.tiers ?? DEFAULT_TIERS;
-    this.fitter = new TierFitter({ task: options.task, files: owned.original, tiers, counters: options.deps.tokens ?? createTokenCounters() });
+    this.fitter = taskFitter(options, owned);
     this.ladder = new TierLadder(this.fitter, this.log);
   }
 

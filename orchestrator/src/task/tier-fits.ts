@@ -1,13 +1,20 @@
 // A task's prompt, fitted to each tier's window: what routing and escalation decide on (does the
-// tier hold it, whole or in part?) and what an attempt sends. Counting goes through the process's
-// one TokenCounters, so Qwen's tokenizer is loaded on the first prompt, never at start-up.
+// tier hold it, whole or in part?) and what an attempt sends, with the context in the room it
+// leaves. Counting goes through the process's one TokenCounters, so Qwen's tokenizer is loaded
+// on the first prompt, never at start-up.
+import { DEFAULT_CONTEXT, DEFAULT_TIERS } from "../core/defaults.ts";
 import type { Task, Tier, TierSettings } from "../core/types.ts";
 import { fitPrompt, outlineCache, type OutlineSource, type PromptFit } from "../executor/budget.ts";
+import { EMPTY_CONTEXT, type ContextBlock } from "../executor/context/block.ts";
+import { fitContext } from "../executor/context/fit.ts";
+import { gatherContext } from "../executor/context/gather.ts";
 import type { PreviousAttempt } from "../executor/prompt.ts";
-import type { TokenCounters } from "../executor/tokens/counter.ts";
+import { createTokenCounters, type TokenCounters } from "../executor/tokens/counter.ts";
 import { outlineOf } from "../source/outline.ts";
 import type { VerifyRun } from "../verify/run.ts";
+import type { OwnedFiles } from "../workspace/owned-files.ts";
 import type { FitTable, TierFit } from "./routing.ts";
+import type { RunTaskOptions } from "./run-options.ts";
 
 export interface TierFitterOptions {
   task: Task;
@@ -16,6 +23,24 @@ export interface TierFitterOptions {
   tiers: Record<Tier, TierSettings>;
   counters: TokenCounters;
   outline?: OutlineSource;
+  /** What the model is shown of the rest of the workspace (none when absent). */
+  context?: Promise<ContextBlock>;
+}
+
+/**
+ * The fitter of a task that runs on `owned`. Its context starts being gathered now, while the
+ * first prompt is fitted and the baseline runs; the first prompt sent waits for it.
+ */
+export function taskFitter(options: RunTaskOptions, owned: OwnedFiles): TierFitter {
+  const { task, deps } = options;
+  const outline = outlineCache(outlineOf);
+  const settings = options.context ?? DEFAULT_CONTEXT;
+  const context = gatherContext({ root: owned.root, task, files: owned.original, settings }, { cache: deps.contextCache, outline }).catch(
+    // Gathering says what it cannot read in the prompt; anything else must not fail the task either.
+    (err: unknown): ContextBlock => ({ ...EMPTY_CONTEXT, problems: [`the context could not be gathered: ${(err as Error)?.message ?? String(err)}`] }),
+  );
+  const tiers = deps.tiers ?? DEFAULT_TIERS;
+  return new TierFitter({ task, files: owned.original, tiers, counters: deps.tokens ?? createTokenCounters(), outline, context });
 }
 
 export class TierFitter {
@@ -44,6 +69,13 @@ export class TierFitter {
     const counter = await this.options.counters.load(settings.tokenizer);
     const source = { task: this.options.task, files: this.options.files, previous, baselineLines: this.baselineLines };
     return fitPrompt(source, settings, counter, this.outline);
+  }
+
+  /** The prompt an attempt at `tier` sends: `fit` with the context in the room it leaves. */
+  async withContext(fit: Extract<PromptFit, { ok: true }>, tier: Tier): Promise<Extract<PromptFit, { ok: true }>> {
+    if (!this.options.context) return fit;
+    const counter = await this.options.counters.load(this.options.tiers[tier].tokenizer);
+    return fitContext(fit, await this.options.context, counter);
   }
 
   /** The fits of several tiers, for routing or escalation to choose from. */

@@ -1,6 +1,7 @@
 // Which tier a task is on, as far as its prompt is concerned: where it starts (the routed tier,
 // or the first above it whose window holds the prompt), and where it moves when the next prompt
-// does not fit or the policy escalates, passing over tiers too small for it (tier_skipped).
+// does not fit or the policy escalates, passing over tiers too small for it (tier_skipped). These
+// choices weigh the prompt without its context, which only fills the room a tier has left.
 import type { Logger } from "pino";
 import { emit } from "../core/telemetry.ts";
 import { TIERS, type Limits, type Task, type Tier } from "../core/types.ts";
@@ -58,14 +59,14 @@ export class TierLadder {
     return this.next !== null || !this.excerpted;
   }
 
-  /** The prompt for the current tier; one that outgrew it (a retry's feedback) moves the task up. */
+  /** The prompt for the current tier, with the context; one that outgrew it (a retry's feedback) moves the task up. */
   async prompt(previous: PreviousAttempt | null): Promise<Fitted | Stuck> {
     const ready = this.next;
     this.next = null;
-    if (ready) return ready;
+    if (ready) return this.fitter.withContext(ready, this.tier);
     const fit = await this.fitter.fit(this.tier, previous);
     if (fit.ok) this.excerpted = fit.excerpts.length > 0;
-    if (fit.ok) return fit;
+    if (fit.ok) return this.fitter.withContext(fit, this.tier);
     const from = this.tier;
     if (await this.climb(previous, true)) {
       emit(this.log, { event: "escalation", fromTier: from, toTier: this.tier, reason: `the prompt no longer fits the ${from} tier's window` });

@@ -9,10 +9,11 @@ import { TIERS, type Tier } from "../../src/core/types.ts";
 import { benchJson, runBenchScript } from "../../testing/bench-script.ts";
 
 type Mode = "fast" | "deep" | "cascade";
+type Outcomes = Record<Mode, { pass: boolean; complete: boolean; attempts: number; attemptsByTier: Record<Tier, number> }>;
 
 interface SuiteFacts {
   modes: Mode[];
-  expectedPass: Record<Mode, number>;
+  expectedPass: Record<"on" | "off", Record<Mode, number>>;
   expectedSubset: { tasks: number; pass: Record<Mode, number> };
   tierDelayMs: Record<Tier, number>;
   recordingProblems: Array<{ task: string; problem: string }>;
@@ -21,7 +22,9 @@ interface SuiteFacts {
     filesOwned: string[];
     setupFiles: string[];
     profile: string | null;
-    expected: Record<Mode, { pass: boolean; complete: boolean; attempts: number; attemptsByTier: Record<Tier, number> }> | null;
+    profileWithoutContext: string | null;
+    expected: Outcomes | null;
+    expectedWithoutContext: Outcomes | null;
   }>;
 }
 
@@ -34,8 +37,8 @@ const suite = facts.tasks;
 const MODES = facts.modes;
 type Task = SuiteFacts["tasks"][number];
 
-function passes(tasks: Task[], mode: Mode): number {
-  return tasks.filter((t) => t.expected![mode].pass).length;
+function passes(tasks: Task[], mode: Mode, context: "on" | "off" = "on"): number {
+  return tasks.filter((t) => (context === "on" ? t.expected! : t.expectedWithoutContext!)[mode].pass).length;
 }
 
 test("the bench knows the three modes", () => {
@@ -70,12 +73,28 @@ describe("the task suite", () => {
 describe("the recorded replies", () => {
   test("apply as intended, and imply the pass rates written in recordings.ts", () => {
     expect(facts.recordingProblems).toEqual([]);
-    for (const mode of MODES) expect({ mode, pass: passes(suite, mode) }).toEqual({ mode, pass: facts.expectedPass[mode] });
+    for (const context of ["on", "off"] as const) {
+      for (const mode of MODES) expect({ mode, context, pass: passes(suite, mode, context) }).toEqual({ mode, context, pass: facts.expectedPass[context][mode] });
+    }
     const subset = suite.slice(0, facts.expectedSubset.tasks);
     for (const mode of MODES) expect({ mode, pass: passes(subset, mode) }).toEqual({ mode, pass: facts.expectedSubset.pass[mode] });
     // The subset covers a fast pass, an escalation, an abort, and a wrong answer that verifies.
     const profiles = new Set(subset.map((t) => t.profile));
     expect([...profiles].sort()).toEqual(["abort", "easy", "escalation", "fast-wrong"]);
+  });
+});
+
+describe("the context tasks", () => {
+  test("cannot be done right without the context: with it every mode passes them, without it fewer do", () => {
+    const context = suite.filter((t) => t.profileWithoutContext !== null);
+    expect(context.map((t) => t.id)).toEqual(["23-member-roles", "24-price-tag", "25-sort-accounts"]);
+    for (const mode of MODES) {
+      expect({ mode, pass: passes(context, mode, "on") }).toEqual({ mode, pass: 3 });
+      expect({ mode, pass: passes(context, mode, "off") }).toEqual({ mode, pass: 1 });
+    }
+    // The one that still passes blind pays for it with an attempt: the value import tsc refuses.
+    const sort = context.find((t) => t.id === "25-sort-accounts")!;
+    expect([sort.expected!.cascade.attempts, sort.expectedWithoutContext!.cascade.attempts]).toEqual([1, 2]);
   });
 });
 
@@ -121,5 +140,26 @@ describe("run.ts --recorded", () => {
     for (const mode of MODES) expect({ mode, atLeast: modelSeconds(mode) >= scriptedSeconds(mode) - 0.005 }).toEqual({ mode, atLeast: true });
     expect(scriptedSeconds("fast")).toBeGreaterThan(0);
     expect(scriptedSeconds("deep")).toBeGreaterThan(scriptedSeconds("fast"));
+  }, 180_000);
+});
+
+describe("run.ts --recorded --context both", () => {
+  test("the context reaches the real CLI's prompts: with it the cascade passes the 3 context tasks, without it 1", async () => {
+    const { code, stdout } = await runBenchScript(
+      "cascade/run.ts",
+      ["--recorded", "--tasks", "23,24,25", "--modes", "cascade", "--context", "both", "--verify-scripts", "typecheck", "--parallel", "2"],
+      170_000,
+    );
+    expect(code).toBe(0);
+    // A with-context reply is served only when the prompt shows what the model needs, so this
+    // line also says the facts and the imported declarations were in every prompt of the "on" runs.
+    expect(stdout).toContain("Recorded replies: every run ended as the recordings imply.");
+    const row = (label: string) => stdout.split("\n").find((l) => l.startsWith(`| ${label} |`))!.split("|").map((c) => c.trim());
+    expect(row("cascade")[2]).toBe("3/3 (100.0%)");
+    expect(row("cascade, no context")[2]).toBe("1/3 (33.3%)");
+    const header = stdout.split("\n").find((l) => l.startsWith("| mode |"))!.split("|").map((c) => c.trim());
+    const col = header.indexOf("context tokens");
+    expect(Number(row("cascade")[col])).toBeGreaterThan(0);
+    expect(Number(row("cascade, no context")[col])).toBe(0);
   }, 180_000);
 });

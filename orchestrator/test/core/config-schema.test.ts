@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { renderConfigSchema, SCHEMA_PATH } from "../../scripts/gen-config-schema.ts";
+import { renderConfigSchema, renderTaskSchema, SCHEMA_PATH, TASK_SCHEMA_PATH } from "../../scripts/gen-config-schema.ts";
 import { CONFIG_EXAMPLE, CONFIG_FILE_NAME, ConfigFileSchema } from "../../src/core/config-schema.ts";
 import { scriptTimeoutMs } from "../../src/core/config.ts";
 import { DEFAULT_TIERS } from "../../src/core/defaults.ts";
@@ -55,6 +55,16 @@ describe("JSON Schema file and example", () => {
     const committed = await readFile(SCHEMA_PATH, "utf8");
     expect(committed).toBe(renderConfigSchema());
     expect(committed.endsWith("}\n")).toBe(true);
+  });
+
+  test("the committed task schema equals what the script writes now, and lists every task field", async () => {
+    const committed = await readFile(TASK_SCHEMA_PATH, "utf8");
+    expect(committed).toBe(renderTaskSchema());
+    const schema = JSON.parse(committed) as JsonSchema & { required: string[] };
+    expect(Object.keys(schema.properties!).sort()).toEqual(["description", "filesOwned", "filesRead", "verify"]);
+    expect(schema.required.sort()).toEqual(["description", "filesOwned"]);
+    expect(schemaErrors(schema, { description: "x", filesOwned: ["a.ts"], filesRead: ["b.ts"] })).toEqual([]);
+    expect(schemaErrors(schema, { description: "x", filesOwned: ["a.ts"], filesRed: ["b.ts"] })).toEqual(["$.filesRed: not allowed"]);
   });
 
   test("the schema is draft 2020-12 with a title, and its properties match the zod object", async () => {

@@ -29,6 +29,7 @@ describe("defaults", () => {
     expect(cfg.verify).toEqual({ scripts: ["typecheck", "lint", "build"], timeouts: {}, strict: false });
     expect(cfg.logs).toEqual({ dir: null, keep: 200 });
     expect(cfg.git).toEqual({ commit: false });
+    expect(cfg.context).toEqual({ imports: true, facts: true });
   });
 });
 
@@ -40,6 +41,7 @@ describe("config file", () => {
       maxPatchLines: 500,
       verify: { scripts: ["typecheck", "test"], timeoutMs: 90_000, timeouts: { test: 300_000 }, strict: true },
       logs: { dir: "run-logs", keep: 50 },
+      context: { facts: false },
     });
     const cfg = await load(ws);
     expect(cfg.source).toBe(path.join(ws, CONFIG_FILE_NAME));
@@ -59,6 +61,7 @@ describe("config file", () => {
     expect(scriptTimeoutMs(cfg, "test")).toBe(300_000);
     expect(scriptTimeoutMs(cfg, "typecheck")).toBe(90_000);
     expect(cfg.logs).toEqual({ dir: path.join(ws, "run-logs"), keep: 50 });
+    expect(cfg.context).toEqual({ imports: true, facts: false });
   });
 
   test("--config PATH is used instead of the workspace file", async () => {
@@ -111,6 +114,7 @@ describe("config file", () => {
     { name: "timeout for an unlisted script", config: { verify: { timeouts: { tset: 5000 } } }, where: "verify.timeouts.tset", reason: "not one of verify.scripts" },
     { name: "strict as a string", config: { verify: { strict: "yes" } }, where: "verify.strict", reason: "expected boolean" },
     { name: "logs.keep zero", config: { logs: { keep: 0 } }, where: "logs.keep", reason: ">=1" },
+    { name: "a typo in context", config: { context: { import: false } }, where: "context", reason: "import" },
     { name: "tiers not an object", config: { tiers: [] }, where: "tiers", reason: "expected object" },
   ];
   test.each(badValues)("a bad value is refused with file and JSON path: $name", async ({ config, where, reason }) => {

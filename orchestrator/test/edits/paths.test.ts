@@ -38,3 +38,34 @@ describe("resolvePath: only ever an owned file", () => {
     });
   }
 });
+
+describe("resolvePath: a read-only file is named as read-only", () => {
+  const owned = ["src/components/UserCard.tsx", "src/App.tsx"];
+  const read = ["src/types.ts", "src/components/Button.tsx", "lib/App.tsx"];
+  const cases: [string, string][] = [
+    ["src/types.ts", "read_only:src/types.ts"],
+    ["a/src/types.ts", "read_only:src/types.ts"],
+    ["types.ts", "read_only:src/types.ts"],
+    ["/home/me/proj/src/types.ts", "read_only:src/types.ts"],
+    ["Button.tsx", "read_only:src/components/Button.tsx"],
+    ["src/components/UserCard.tsx", "owned:src/components/UserCard.tsx"],
+    ["UserCard.tsx", "owned:src/components/UserCard.tsx"],
+    ["src/App.tsx", "owned:src/App.tsx"],
+    ["lib/App.tsx", "read_only:lib/App.tsx"],
+    // A basename both lists share could be either: ambiguous, never silently the owned one.
+    ["App.tsx", "not_owned:src/App.tsx,lib/App.tsx"],
+    ["src/main.tsx", "not_owned:"],
+    ["../src/types.ts", "outside"],
+  ];
+  for (const [raw, want] of cases) {
+    test(`${raw} -> ${want}`, () => {
+      const r = resolvePath(raw, owned, read);
+      const got = r.kind === "owned" || r.kind === "read_only" ? `${r.kind}:${r.path}` : r.kind === "not_owned" ? `not_owned:${r.candidates.join(",")}` : r.kind;
+      expect(got).toBe(want);
+    });
+  }
+
+  test("without read-only files, the owned resolution is unchanged", () => {
+    expect(resolvePath("App.tsx", owned)).toEqual({ kind: "owned", path: "src/App.tsx" });
+  });
+});

@@ -28,6 +28,32 @@ describe("refusals", () => {
     refused(await plan({ reply: "```ts src/other.ts\nx\n```\n", files: { "src/mine.ts": "a\n" } }), "not_owned");
   });
 
+  test("read_only: a diff for a read-only file says so, and names the files that may change", async () => {
+    const r = refused(
+      await plan({
+        reply: fence("--- a/src/types.ts\n+++ b/src/types.ts\n@@\n-a\n+b\n--- a/src/mine.ts\n+++ b/src/mine.ts\n@@\n-a\n+b\n"),
+        files: { "src/mine.ts": "a\n" },
+        read: ["src/types.ts"],
+      }),
+      "read_only",
+    );
+    expect(r.detail).toContain("src/types.ts, a read-only file");
+    expect(r.detail).toContain("edit only your files: src/mine.ts");
+  });
+
+  test("read_only: a whole file labelled with a read-only path, as the only edit", async () => {
+    refused(await plan({ reply: "```ts src/types.ts\nexport type A = 2\n```\n", files: { "src/mine.ts": "a\n" }, read: ["src/types.ts"] }), "read_only");
+  });
+
+  test("a read-only file quoted next to a diff of an owned file is an illustration, not an edit", async () => {
+    const p = await plan({
+      reply: `${fence("--- a/src/mine.ts\n+++ b/src/mine.ts\n@@\n-a\n+b\n")}\nFor reference:\n\n\`\`\`ts src/types.ts\nexport type A = 1\n\`\`\`\n`,
+      files: { "src/mine.ts": "a\n" },
+      read: ["src/types.ts"],
+    });
+    expect(p.ok && p.changes.map((c) => c.path)).toEqual(["src/mine.ts"]);
+  });
+
   test("a word like e.g before a code block is not a file label", async () => {
     refused(await plan({ reply: "e.g\n```js\nconsole.log(1)\n```\n", files: { "src/mine.ts": "a\n" } }), "no_diff");
   });

@@ -79,9 +79,12 @@ describe("getting the model client ready while queued", () => {
     };
     const task = TaskSchema.parse({ description: "create a.txt", filesOwned: ["a.txt"] });
     const messages = [{ role: "user" as const, content: "create a.txt" }];
-    const prompt = { ok: true as const, messages, tokens: 10, available: 12_288, tokenizer: "qwen2.5" as const, excerpts: [], systemTokens: 0 };
+    const files = new Map([["a.txt", null]]);
+    const tokensByPart = { owned: 5, readOnly: 0, imports: 0, facts: 0, feedback: 0 };
+    const input = { task, files, wholeFileMaxLines: 300 };
+    const prompt = { ok: true as const, messages, tokens: 10, available: 12_288, tokenizer: "qwen2.5" as const, excerpts: [], systemTokens: 0, tokensByPart, input };
     const outcome = await executeAttempt(
-      { task, attempt: 1, tier: "fast", files: new Map([["a.txt", null]]), prompt, sentBefore: null, maxPatchLines: 300 },
+      { task, attempt: 1, tier: "fast", files, prompt, sentBefore: null, maxPatchLines: 300 },
       { client, limiter: queuedAt(positions, 4), logger: silentLogger() },
     );
     expect(outcome.kind).toBe("model_failed");

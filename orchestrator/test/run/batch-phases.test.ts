@@ -2,7 +2,7 @@
 // one-slot tier, scripted checks on a real temp workspace, the local workspace gate.
 import { expect, test } from "bun:test";
 import type { ResolvedConfig } from "../../src/core/config.ts";
-import { DEFAULT_LIMITS, DEFAULT_TIERS } from "../../src/core/defaults.ts";
+import { DEFAULT_CONTEXT, DEFAULT_LIMITS, DEFAULT_TIERS } from "../../src/core/defaults.ts";
 import { createTierLimiter } from "../../src/concurrency/tier-limiter.ts";
 import { createLocalGate } from "../../src/concurrency/workspace-gate.ts";
 import type { ModelClient } from "../../src/executor/model-client.ts";
@@ -54,6 +54,7 @@ test("three tasks on one workspace: queued for the one slot, then one verifying 
     verify: { scripts: ["typecheck"], timeouts: {}, strict: false },
     logs: { dir: null, keep: 10 },
     git: { commit: false },
+    context: DEFAULT_CONTEXT,
     source: null,
   };
   const { outcomes } = await runBatch({

@@ -1,7 +1,8 @@
 // Refusals before anything runs: a task that nothing would check is not run unless the user
 // asked for it unverified, and a batch with one bad owned path does not run at all.
 import { describe, expect, test } from "bun:test";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { DEFAULT_LIMITS, DEFAULT_VERIFY_SCRIPTS } from "../../src/core/defaults.ts";
 import { InputError } from "../../src/core/errors.ts";
@@ -110,5 +111,48 @@ describe("owned paths are checked for the whole batch before anything runs", () 
     using _locked = immutable(path.join(ws.dir, "src/a.ts"));
     const message = await refusal(() => prepareTasks([second("src/a.ts")], ws.dir, config()));
     expect(message).toStartWith("cannot write src/a.ts: EPERM, operation not permitted");
+  });
+});
+
+describe("filesRead", () => {
+  const reading = (filesRead: string[], filesOwned = ["a.txt"]) => TaskSchema.parse({ description: "use the types", filesOwned, filesRead });
+
+  test("paths are checked like filesOwned: relative, no '..', and a path in both lists is owned", () => {
+    for (const bad of ["/etc/passwd", "../x.ts", "src/../../x.ts", "C:\\x.ts", ""]) {
+      const r = TaskSchema.safeParse({ description: "x", filesOwned: ["a.ts"], filesRead: [bad] });
+      expect({ bad, ok: r.success }).toEqual({ bad, ok: false });
+    }
+    expect(reading(["./src/types.ts", "src/types.ts", "a.txt"], ["a.txt"]).filesRead).toEqual(["src/types.ts"]);
+  });
+
+  test("an existing regular file is accepted", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" }, files: { "src/types.ts": "export type A = 1\n" } });
+    const [prepared] = await prepareTasks([reading(["src/types.ts"])], ws.dir, config());
+    expect(prepared!.task.filesRead).toEqual(["src/types.ts"]);
+  });
+
+  test("a missing file is refused before anything runs, naming the task and the file", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" } });
+    const message = await refusal(() => prepareTasks([task, reading(["src/nope.ts"])], ws.dir, config()));
+    expect(message).toContain("task 2 lists src/nope.ts in filesRead, but it does not exist");
+    expect(message).toContain("filesOwned");
+  });
+
+  test("a folder is refused", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" }, files: { "src/x.ts": "" } });
+    expect(await refusal(() => prepareTasks([reading(["src"])], ws.dir, config()))).toContain("src in filesRead, but it is not a regular file");
+  });
+
+  test("a symlink that leads out of the workspace is refused", async () => {
+    await using ws = await createWorkspace({ template: "empty", scripts: { typecheck: "true" } });
+    const outside = await mkdtemp(path.join(os.tmpdir(), "smol-outside-"));
+    try {
+      await writeFile(path.join(outside, "secret.ts"), "export const key = 'x'\n");
+      await mkdir(path.join(ws.dir, "src"), { recursive: true });
+      await symlink(path.join(outside, "secret.ts"), path.join(ws.dir, "src/secret.ts"));
+      expect(await refusal(() => prepareTasks([reading(["src/secret.ts"])], ws.dir, config()))).toContain("resolves outside the workspace through a symlink");
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -27,13 +27,13 @@ function script(server: Awaited<ReturnType<typeof startModelServer>>) {
 describe("--result-file and GITHUB_STEP_SUMMARY", () => {
   test("the result file validates against its schema and carries each task's outcome and the totals", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({ template: "empty", files: { "keep.txt": "kept\n" }, scripts: PASSING_CHECK });
+    await using ws = await createWorkspace({ template: "empty", files: { "keep.txt": "kept\n", "notes.md": "notes\n" }, scripts: PASSING_CHECK });
     script(server);
     const resultFile = path.join(ws.dir, "out", "result.json");
     const summary = path.join(ws.dir, "summary.md");
     const r = await runCli({
       args: ["--workspace", ws.dir, "--result-file", resultFile],
-      stdin: JSON.stringify(tasks),
+      stdin: JSON.stringify([tasks[0], { ...tasks[1], filesRead: ["notes.md"] }]),
       env: { LITELLM_URL: server.url, GITHUB_STEP_SUMMARY: summary },
     });
     expect(r.exitCode).toBe(0);
@@ -42,6 +42,7 @@ describe("--result-file and GITHUB_STEP_SUMMARY", () => {
       ["create a.txt", "complete", 1, "fast", ["a.txt"]],
       ["change keep.txt", "complete", 1, "fast", ["keep.txt"]],
     ]);
+    expect(doc.tasks.map((t) => t.filesRead)).toEqual([[], ["notes.md"]]);
     expect(doc.tasks[0]!.diff).toContain("+A");
     expect(doc.tasks[0]!.tokensByTier.fast).toEqual({ prompt: 100, completion: 20, total: 120 });
     expect(doc.totals).toMatchObject({ tasks: 2, complete: 2, aborted: 0, attempts: 2, tokens: { total: 175 } });
@@ -127,6 +128,7 @@ test("renderStepSummary escapes pipes in descriptions", () => {
         taskId: "t",
         description: "a | b",
         filesOwned: ["x"],
+        filesRead: [],
         status: "aborted",
         verified: true,
         dryRun: false,

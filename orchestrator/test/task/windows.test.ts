@@ -32,7 +32,16 @@ describe("fit before refusing", () => {
     expect(selected.tier).toBe("deep");
     expect(selected.reason).toMatch(/^default; the prompt \(\d+ tokens\) does not fit the fast tier's window \(12288 left for the prompt\), deep's holds it$/);
     const start = theEvent(run.events, "model_call_start");
-    expect(start).toMatchObject({ tier: "deep", tokenizer: "qwen2.5", promptTokens: selected.promptTokens });
+    const counter = await TEST_TOKENS.load("qwen2.5");
+    const [system, user] = run.model.requests[0]!.messages;
+    expect(start).toMatchObject({ tier: "deep", tokenizer: "qwen2.5", promptTokens: counter.chat([system!, user!]) });
+    // The tier was chosen for the prompt without its context (here the project facts), which then
+    // filled the room deep's window left: take it out again and the count is the one chosen on.
+    expect(start.tokensByPart).toMatchObject({ readOnly: 0, imports: 0, feedback: 0 });
+    expect(start.tokensByPart.facts).toBeGreaterThan(0);
+    const withoutContext = user!.content.replace(/\n\n## Project facts\n.*?(?=\n\n## )/s, "");
+    expect(withoutContext.length).toBeLessThan(user!.content.length);
+    expect(counter.chat([system!, { ...user!, content: withoutContext }])).toBe(selected.promptTokens);
     expect(start.promptTokens).toBeGreaterThan(12_288);
     expect(start.promptTokens).toBeLessThanOrEqual(32_768 - 4096);
     expect(eventsNamed(run.events, "prompt_excerpted")).toEqual([]);

@@ -21,12 +21,14 @@ export interface ExcerptSource {
   terms: Terms;
   errorLines: readonly number[];
   focus: readonly LineRange[];
+  /** First lines to show (points.ts). */
+  head?: number;
 }
 
 export function excerptFile(src: ExcerptSource, level: ExcerptLevel): FileExcerpt {
   const lines = fileLines(src.content);
   const outline = src.outline ?? [];
-  const points = findPoints({ terms: src.terms, lines, outline, errorLines: src.errorLines, focus: src.focus }, level.perTerm);
+  const points = findPoints({ terms: src.terms, lines, outline, errorLines: src.errorLines, focus: src.focus, head: src.head }, level.perTerm);
   const { entries, left } = selectOutline(outline, level);
   return { outline: entries, outlineLeft: left, regions: selectRegions(points, outline, lines.length, level), totalLines: lines.length };
 }

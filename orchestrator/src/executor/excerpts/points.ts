@@ -24,6 +24,8 @@ export interface PointSource {
   errorLines: readonly number[];
   /** On a retry: the lines around its errors, its edit, and any it tried to change unseen. */
   focus: readonly LineRange[];
+  /** This many first lines are shown, at the imports' priority: a read-only file's start says what it is. */
+  head?: number;
 }
 
 /** A test or describe title shorter than this must be quoted to count as named. */
@@ -42,6 +44,7 @@ export function findPoints(src: PointSource, perTerm: number): Point[] {
     points.push({ range: { start, end: imports.endLine }, priority: 3 });
   }
   const last = src.lines.length;
+  if (src.head && last > 0) points.push({ range: { start: 1, end: Math.min(src.head, last) }, priority: 3 });
   if (last > 0) points.push({ range: { start: Math.max(1, last - END_SHOWN + 1), end: last }, priority: 4 });
   return points;
 }

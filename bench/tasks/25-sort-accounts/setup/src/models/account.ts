@@ -1,0 +1,5 @@
+export interface Account {
+  id: number
+  givenName: string
+  familyName: string
+}
