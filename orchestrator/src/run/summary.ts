@@ -3,19 +3,35 @@
 import { appendFile } from "node:fs/promises";
 import type { ResultFile, TaskResult } from "./results.ts";
 
+/** One column of a task table: its header, whether it holds numbers (right-aligned), its cell. */
+type Column = [header: string, numeric: boolean, cell: (task: TaskResult) => string | number];
+
+const TASK = (task: TaskResult) => escapeCell(shorten(task.description, 60));
+
+/** The run's headline and one row per task, in the columns given. */
+function taskTable(result: ResultFile, columns: readonly Column[]): string[] {
+  return [
+    `### smol-coder: ${headline(result)}`,
+    "",
+    `| ${columns.map(([h]) => h).join(" | ")} |`,
+    `| ${columns.map(([, numeric]) => (numeric ? "---:" : "---")).join(" | ")} |`,
+    ...result.tasks.map((task) => `| ${columns.map(([, , cell]) => cell(task)).join(" | ")} |`),
+    "",
+  ];
+}
+
 /** A short markdown summary, the shape GitHub renders on the run's page. */
 export function renderStepSummary(result: ResultFile): string {
   const t = result.totals;
   const lines = [
-    `### smol-coder: ${headline(result)}`,
-    "",
-    "| task | status | attempts | final tier | tokens | files |",
-    "| --- | --- | ---: | --- | ---: | --- |",
-    ...result.tasks.map(
-      (task) =>
-        `| ${escapeCell(shorten(task.description, 60))} | ${statusCell(task)} | ${task.attempts} | ${task.finalTier} | ${task.tokens.total} | ${escapeCell(task.filesChanged.join(", ") || "-")} |`,
-    ),
-    "",
+    ...taskTable(result, [
+      ["task", false, TASK],
+      ["status", false, statusCell],
+      ["attempts", true, (task) => task.attempts],
+      ["final tier", false, (task) => task.finalTier],
+      ["tokens", true, (task) => task.tokens.total],
+      ["files", false, (task) => escapeCell(task.filesChanged.join(", ") || "-")],
+    ]),
     `Attempts by tier: fast ${t.attemptsByTier.fast}, deep ${t.attemptsByTier.deep}, reviewer ${t.attemptsByTier.reviewer}. ` +
       `Tokens: ${t.tokens.total}. Wall time: ${(t.wallMs / 1000).toFixed(1)} s.`,
     "",
@@ -36,15 +52,14 @@ export function pullRequestTitle(result: ResultFile): string {
 /** The pull request's body: one row per task with its commit, and the commit the run started from. */
 export function renderPullRequestBody(result: ResultFile): string {
   const lines = [
-    `### smol-coder: ${headline(result)}`,
-    "",
-    "| task | status | tier | attempts | tokens | commit |",
-    "| --- | --- | --- | ---: | ---: | --- |",
-    ...result.tasks.map(
-      (task) =>
-        `| ${escapeCell(shorten(task.description, 60))} | ${statusCell(task)} | ${task.finalTier} | ${task.attempts} | ${task.tokens.total} | ${task.commit ? task.commit.sha.slice(0, 12) : "-"} |`,
-    ),
-    "",
+    ...taskTable(result, [
+      ["task", false, TASK],
+      ["status", false, statusCell],
+      ["tier", false, (task) => task.finalTier],
+      ["attempts", true, (task) => task.attempts],
+      ["tokens", true, (task) => task.tokens.total],
+      ["commit", false, (task) => (task.commit ? task.commit.sha.slice(0, 12) : "-")],
+    ]),
     `Base commit: ${result.baseCommit ?? "-"}. Branch: ${result.branch ?? "-"}. Run: ${result.runId}.`,
     "",
     "Every commit holds one task's files only; its message ends in trailers (Smol-Task-Id, Smol-Final-Tier, Smol-Attempts, Smol-Tokens).",
