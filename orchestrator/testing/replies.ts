@@ -20,6 +20,21 @@ export function diffReply(...diffs: string[]): string {
   return `Here is the change.\n\n\`\`\`diff\n${diffs.join("")}\`\`\`\n\nThis keeps the rest of the file as it is.`;
 }
 
+/** The events of a task that lands on its first attempt, in order, as the seed's Card walkthrough
+ *  lists them (tier_selected and verification_baseline are left out: where they fall varies). */
+export const FIRST_TRY_TASK_EVENTS = [
+  "task_created",
+  "model_call_start",
+  "model_call_complete",
+  "patch_applied",
+  "verification_start",
+  "verification_pass",
+  "task_complete",
+] as const;
+
+/** The same, as a CLI run prints them: between the start-up line and the run's summary. */
+export const FIRST_TRY_RUN_EVENTS = ["orchestrator_startup", ...FIRST_TRY_TASK_EVENTS, "run_summary"];
+
 /** A card component written the way the walkthrough asks for it: title, optional text and action. */
 export const CARD_TSX = `type CardProps = {
   title: string

@@ -2,7 +2,21 @@
 // must be the real thing, or bench/RESULTS.md would record numbers of nothing.
 import { expect, test } from "bun:test";
 import { benchJson } from "../../testing/bench-script.ts";
-import type { ProbeResult } from "../../../bench/tokens/probe.ts";
+
+// The fields this test reads, as the probe prints them (its own type stays in bench/: tests do
+// not import from bench/, they run it).
+interface ProbeResult {
+  chars: number;
+  fileTokens: number;
+  promptTokens: number;
+  excerptFitMs: number | null;
+  rssBeforeMb: number;
+  rssAfterLoadMb: number;
+  loadMs: number;
+  firstFitMs: number;
+  retryFitMs: number;
+  outlineMs: number;
+}
 
 test("the probe loads the tokenizer, fits a 90,000-character file whole at deep and in part at fast", async () => {
   const r = await benchJson<ProbeResult>("tokens/probe.ts", ["90000"]);

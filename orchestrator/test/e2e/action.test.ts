@@ -109,14 +109,19 @@ describe("commit: true, pull-request: true", () => {
     });
   }
 
-  test("the branch reaches the remote, one pull request is opened with the result table, and a rerun updates it", async () => {
-    await using server = await startModelServer();
-    await using ws = await createWorkspace({
+  /** A git workspace whose check always passes, where each task gets a single attempt. */
+  function oneAttemptRepo() {
+    return createWorkspace({
       template: "empty",
       scripts: PASSING_CHECK,
       files: { "smol-coder.config.json": JSON.stringify({ escalation: { attemptsPerTier: 1, maxTotalAttempts: 1 } }) },
       git: true,
     });
+  }
+
+  test("the branch reaches the remote, one pull request is opened with the result table, and a rerun updates it", async () => {
+    await using server = await startModelServer();
+    await using ws = await oneAttemptRepo();
     answerByTask(server);
     await using gh = await installGhStandIn();
     await withTemp(async (temp) => {
@@ -193,12 +198,7 @@ describe("commit: true, pull-request: true", () => {
 
   test("when no task is committed there is no push and no pull request", async () => {
     await using server = await startModelServer();
-    await using ws = await createWorkspace({
-      template: "empty",
-      scripts: PASSING_CHECK,
-      files: { "smol-coder.config.json": JSON.stringify({ escalation: { attemptsPerTier: 1, maxTotalAttempts: 1 } }) },
-      git: true,
-    });
+    await using ws = await oneAttemptRepo();
     answerByTask(server);
     await using gh = await installGhStandIn();
     await withTemp(async (temp) => {

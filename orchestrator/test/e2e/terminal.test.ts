@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { CLI_ENTRY, ORCHESTRATOR_DIR } from "../../testing/cli.ts";
 import { reply, startModelServer, type ModelServer } from "../../testing/model-server.ts";
-import { diffReply, unifiedDiff } from "../../testing/replies.ts";
+import { diffReply, FIRST_TRY_RUN_EVENTS, unifiedDiff } from "../../testing/replies.ts";
 import { openPane, PROMPT, requireTmux, type Pane } from "../../testing/tmux.ts";
 import { createWorkspace, type TempWorkspace } from "../../testing/workspace.ts";
 
@@ -116,17 +116,7 @@ describe("one task, pretty output on the terminal", () => {
     // Every line is an event line or one of its indented fields: nothing cut in, nothing run together.
     expect(out.slice(0, -1).filter((l) => !HEADER.test(l) && !l.startsWith("    "))).toEqual([]);
     const events = out.flatMap((l) => HEADER.exec(l)?.[2] ?? []);
-    expect(events.filter((e) => !["tier_selected", "verification_baseline", "verification_skipped"].includes(e))).toEqual([
-      "orchestrator_startup",
-      "task_created",
-      "model_call_start",
-      "model_call_complete",
-      "patch_applied",
-      "verification_start",
-      "verification_pass",
-      "task_complete",
-      "run_summary",
-    ]);
+    expect(events.filter((e) => !["tier_selected", "verification_baseline", "verification_skipped"].includes(e))).toEqual(FIRST_TRY_RUN_EVENTS);
     const complete = out.slice(out.findIndex((l) => l.endsWith("INFO: task_complete")));
     const fields = complete.slice(1, complete.findIndex((l, i) => i > 0 && HEADER.test(l)));
     for (const f of ["totalAttempts: 1", 'finalTier: "fast"', "durationMs: ", "verified: true", "dryRun: false"]) {

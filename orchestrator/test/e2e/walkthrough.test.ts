@@ -7,7 +7,7 @@ import path from "node:path";
 import { SCHEMA_PATH } from "../../scripts/gen-config-schema.ts";
 import { CLI_ENTRY, eventNames, ORCHESTRATOR_DIR, runCli, startCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
-import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "../../testing/replies.ts";
+import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, FIRST_TRY_RUN_EVENTS, unifiedDiff } from "../../testing/replies.ts";
 import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
 
 const CARD = "src/components/Card.tsx";
@@ -32,17 +32,7 @@ describe("the seed's walkthroughs", () => {
     const r = await runCli({ args: ["--workspace", ws.dir, "--file", taskFile], env: env(server.url) });
 
     expect(r.exitCode).toBe(0);
-    expect(eventNames(r.events).filter((n) => n !== "tier_selected" && n !== "verification_baseline")).toEqual([
-      "orchestrator_startup",
-      "task_created",
-      "model_call_start",
-      "model_call_complete",
-      "patch_applied",
-      "verification_start",
-      "verification_pass",
-      "task_complete",
-      "run_summary",
-    ]);
+    expect(eventNames(r.events).filter((n) => n !== "tier_selected" && n !== "verification_baseline")).toEqual(FIRST_TRY_RUN_EVENTS);
     const byName = Object.fromEntries(r.events.map((e) => [e.event, e]));
     expect(byName.task_created).toMatchObject({ tier: "fast", files: [CARD], description: cardTask.description });
     expect(byName.model_call_start).toMatchObject({ tier: "fast", model: "fast-coder", attempt: 1 });

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_TIERS } from "../../src/core/defaults.ts";
 import { EVENT_LEVEL, type SmolEvent } from "../../src/core/events.ts";
-import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "../../testing/replies.ts";
+import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, FIRST_TRY_TASK_EVENTS, unifiedDiff } from "../../testing/replies.ts";
 import { createMemoryModel, memoryReply } from "../../testing/memory-model.ts";
 import { failsWhile, passes, type ScriptContext } from "../../testing/scripted-runner.ts";
 import { eventsNamed, runLoop, theEvent } from "../../testing/task-loop.ts";
@@ -43,16 +43,7 @@ describe("one attempt", () => {
     // The baseline runs alongside the first call, so where its event lands among the call's
     // varies; it always comes before the edit is applied and judged.
     const seen = names(run.events).filter((n) => !DEBUG_EVENTS.has(n));
-    expect(seen.filter((n) => n !== "verification_baseline")).toEqual([
-      "tier_selected",
-      "task_created",
-      "model_call_start",
-      "model_call_complete",
-      "patch_applied",
-      "verification_start",
-      "verification_pass",
-      "task_complete",
-    ]);
+    expect(seen.filter((n) => n !== "verification_baseline")).toEqual(["tier_selected", ...FIRST_TRY_TASK_EVENTS]);
     expect(seen.indexOf("verification_baseline")).toBeGreaterThan(seen.indexOf("task_created"));
     expect(seen.indexOf("verification_baseline")).toBeLessThan(seen.indexOf("patch_applied"));
     expect(theEvent(run.events, "model_call_complete")).toMatchObject({ tokens: 847, promptTokens: 812, completionTokens: 35 });

@@ -6,7 +6,7 @@ import { eventNames, runCli } from "../../../testing/cli.ts";
 import { ollamaReply } from "../../../testing/ollama/script.ts";
 import type { OllamaRequest } from "../../../testing/ollama/standin.ts";
 import { useProxyChain } from "../../../testing/proxy/chain.ts";
-import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, unifiedDiff } from "../../../testing/replies.ts";
+import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, FIRST_TRY_TASK_EVENTS, unifiedDiff } from "../../../testing/replies.ts";
 import { createWorkspace, PASSING_CHECK } from "../../../testing/workspace.ts";
 
 const CARD = "src/components/Card.tsx";
@@ -40,18 +40,7 @@ describe("the seed's walkthroughs, through LiteLLM", () => {
     const names = eventNames(r.events);
     expect(names.indexOf("verification_baseline")).toBeGreaterThan(names.indexOf("task_created"));
     expect(names.indexOf("verification_baseline")).toBeLessThan(names.indexOf("patch_applied"));
-    expect(names.filter((n) => n !== "verification_baseline")).toEqual([
-      "orchestrator_startup",
-      "tier_selected",
-      "task_created",
-      "model_call_start",
-      "model_call_complete",
-      "patch_applied",
-      "verification_start",
-      "verification_pass",
-      "task_complete",
-      "run_summary",
-    ]);
+    expect(names.filter((n) => n !== "verification_baseline")).toEqual(["orchestrator_startup", "tier_selected", ...FIRST_TRY_TASK_EVENTS, "run_summary"]);
     const byName = Object.fromEntries(r.events.map((e) => [e.event, e]));
     expect(byName.model_call_complete).toMatchObject({ tier: "fast", model: "fast-coder", attempt: 1, promptTokens: 812, completionTokens: 35, tokens: 847 });
     expect(byName.task_complete).toMatchObject({ totalAttempts: 1, finalTier: "fast", tokens: { prompt: 812, completion: 35, total: 847 }, verified: true });
