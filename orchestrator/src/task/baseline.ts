@@ -48,10 +48,18 @@ async function cachedRun(options: BaselineOptions): Promise<{ run: VerifyRun; ca
   if (hit) return { run: hit, cached: true };
   const run = await options.verify();
   logCheckResults(options.logger, 0, run);
-  // Only a run whose every check ran to its end says something lasting about the workspace.
-  const complete = !options.signal?.aborted && run.checks.every((c) => c.reason === "exit");
-  if (key && complete) await cache!.put(key, run).catch(() => {});
+  if (key && !options.signal?.aborted && isLasting(run)) await cache!.put(key, run).catch(() => {});
   return { run, cached: false };
+}
+
+/**
+ * Whether a baseline run says something lasting about the workspace, worth caching: every check
+ * ran to its end, and every failed one printed errors a parser recognised. A check that failed
+ * with nothing recognisable most likely could not run (a missing tool, a broken install, a wrong
+ * command); once the user fixes that the files are the same, and a cached run would hide the fix.
+ */
+export function isLasting(run: VerifyRun): boolean {
+  return run.checks.every((c) => c.reason === "exit" && (c.ok || c.diagnostics.some((d) => d.tool !== "unknown")));
 }
 
 /** A baseline taken in the background, so the first model call can go out while it runs. */
