@@ -102,7 +102,9 @@ function describeFile(file: string, content: string | null, excerpt: FileExcerpt
 
 function describePrevious(previous: PreviousAttempt, budget: number, inPart: boolean): string {
   const out = ["## Your previous attempt failed", "It has been undone: the files above are unchanged."];
-  if (inPart) out.push("The excerpts above now include the lines your previous edit changed, the lines its errors point at, and any lines it tried to change without seeing them.");
+  // Only when there is something to point at: a reply with no edit in it leaves no lines to add.
+  const refocused = [...(previous.focus?.values() ?? [])].some((ranges) => ranges.length > 0);
+  if (inPart && refocused) out.push("The excerpts above now include the lines your previous edit changed, the lines its errors point at, and any lines it tried to change without seeing them.");
   const errors = trimLines(previous.errors, Math.floor(budget * 0.6));
   out.push(`What went wrong:\n${fence(errors.join("\n"), "text")}`);
   if (previous.diff) {

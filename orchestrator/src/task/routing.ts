@@ -44,12 +44,23 @@ export function startTier(route: Route, fits: FitTable): Route | null {
   const at = (t: Tier) => fits[t];
   const whole = candidates.find((t) => at(t)?.holds === "whole");
   if (whole === route.tier) return route;
-  const first = at(route.tier);
-  const why = first ? `the prompt (${first.tokens} tokens) does not fit the ${route.tier} tier's window (${first.available} left for the prompt)` : "";
-  if (whole) return { tier: whole, reason: `${route.reason}; ${why}, ${whole}'s holds it` };
+  if (whole) return { tier: whole, reason: `${route.reason}; ${whyNot(route.tier, at(route.tier))}, ${whole}'s holds it${heldWhole(at(route.tier), at(whole)!)}` };
   const part = candidates.find((t) => at(t)?.holds === "excerpts");
   if (!part) return null;
   return { tier: part, reason: `${route.reason}; no tier's window holds the files whole, so the biggest are shown as an outline and excerpts` };
+}
+
+/** Why the routed tier is passed over. Its fit's tokens are those of the prompt it could send: in part, when it holds the files only so. */
+function whyNot(tier: Tier, fit: TierFit | undefined): string {
+  if (!fit) return "";
+  if (fit.holds === "excerpts") {
+    return `the files do not fit the ${tier} tier's window whole (${fit.available} left for the prompt; shown in part, ${fit.tokens} tokens)`;
+  }
+  return `the prompt (${fit.tokens} tokens) does not fit the ${tier} tier's window (${fit.available} left for the prompt)`;
+}
+
+function heldWhole(first: TierFit | undefined, whole: TierFit): string {
+  return first?.holds === "excerpts" ? ` whole (${whole.tokens} tokens)` : "";
 }
 
 /** Chooses the tier and logs the decision exactly as it is returned. */

@@ -9,6 +9,15 @@ const base = (over: Partial<PromptInput> = {}): PromptInput => ({
   ...over,
 });
 
+/** A 300-line file shown as lines 1-10, on a retry after `previous`. */
+const excerpted = (previous: NonNullable<PromptInput["previous"]>): PromptInput =>
+  base({
+    task: { description: "x", filesOwned: ["big.ts"] },
+    files: new Map([["big.ts", "x\n".repeat(300)]]),
+    excerpts: new Map([["big.ts", { outline: [], outlineLeft: 0, regions: [{ start: 1, end: 10 }], totalLines: 300 }]]),
+    previous,
+  });
+
 describe("buildUserPrompt", () => {
   const cases: Array<{ name: string; input: PromptInput; has: Array<string | RegExp>; hasNot?: Array<string | RegExp> }> = [
     {
@@ -35,6 +44,17 @@ describe("buildUserPrompt", () => {
       name: "a file containing a fence gets a longer fence",
       input: base({ task: { description: "x", filesOwned: ["README.md"] }, files: new Map([["README.md", "```sh\nls\n```\n"]]) }),
       has: ["````md\n```sh\nls\n```\n````"],
+    },
+    {
+      name: "a retry of a file shown in part says the excerpts now hold the previous edit's lines",
+      input: excerpted({ diff: "--- a/big.ts\n+++ b/big.ts\n", errors: ["big.ts(3,1): error TS2304"], formatRefused: false, focus: new Map([["big.ts", [{ start: 1, end: 5 }]]]) }),
+      has: ["The excerpts above now include the lines your previous edit changed"],
+    },
+    {
+      name: "after a reply with no edit in it, the excerpts have nothing new to point at and the prompt does not claim so",
+      input: excerpted({ diff: null, errors: ["no diff found in the reply"], formatRefused: true, focus: new Map() }),
+      has: ["## Your previous attempt failed", "no diff found in the reply"],
+      hasNot: ["now include the lines"],
     },
     {
       name: "a retry shows the errors and the previous diff",

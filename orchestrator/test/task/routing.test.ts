@@ -43,7 +43,14 @@ describe("startTier: the first tier from the routed one up whose window holds th
   // [name, route, fits, the tier it starts at (null: none holds it), words its reason must contain]
   const cases: Array<[string, Route, FitTable, Tier | null, string[]]> = [
     ["fast holds it whole: fast, for the rule's reason", fast, { fast: whole(9_000, 12_288) }, "fast", ["default"]],
-    ["fast does not, deep does: deep, saying why", fast, { fast: part(20_000, 12_288), deep: whole(20_000, 28_672) }, "deep", ["default", "20000 tokens", "12288", "deep's holds it"]],
+    ["fast does not at all, deep does: deep, saying why", fast, { fast: none(20_000, 12_288), deep: whole(20_000, 28_672) }, "deep", ["default; the prompt (20000 tokens) does not fit the fast tier's window (12288 left for the prompt), deep's holds it"]],
+    [
+      "fast only in part, deep whole: deep, with the whole prompt's size",
+      fast,
+      { fast: part(5_882, 12_288), deep: whole(19_602, 28_672) },
+      "deep",
+      ["default; the files do not fit the fast tier's window whole (12288 left for the prompt; shown in part, 5882 tokens), deep's holds it whole (19602 tokens)"],
+    ],
     ["whole at deep beats in part at fast", fast, { fast: part(11_000, 12_288), deep: whole(25_000, 28_672) }, "deep", ["deep's holds it"]],
     ["no tier holds it whole: the routed tier, in part", fast, { fast: part(11_000, 12_288), deep: part(20_000, 28_672), reviewer: part(11_000, 12_288) }, "fast", ["outline and excerpts"]],
     ["not even in part at fast, in part at deep", fast, { fast: none(13_000, 12_288), deep: part(20_000, 28_672), reviewer: none(13_000, 12_288) }, "deep", ["outline and excerpts"]],

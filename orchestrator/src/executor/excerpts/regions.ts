@@ -14,7 +14,7 @@ export interface ExcerptLevel {
   maxPriority: number;
   /** Occurrences of one term that are shown. */
   perTerm: number;
-  /** Points shown at most, by priority. */
+  /** Places shown at most, by priority; the imports and the end of the file come on top. */
   maxPoints: number;
   /** Outline entries down to this depth, at most `outlineEntries` of them. */
   outlineDepth: number;
@@ -32,12 +32,16 @@ export const EXCERPT_LEVELS: readonly ExcerptLevel[] = [
 const MERGE_GAP = 4;
 
 export function selectRegions(points: readonly Point[], outline: readonly Declaration[], totalLines: number, level: ExcerptLevel): LineRange[] {
-  const kept = points
-    .filter((p) => p.priority <= level.maxPriority)
+  const admitted = points.filter((p) => p.priority <= level.maxPriority);
+  // The imports and the end are a few lines each, and where new code goes: many places of a higher
+  // priority (say fifty baseline errors) must not crowd them out, so they do not count as places.
+  const places = admitted
+    .filter((p) => p.priority < 3)
     .map((p, i) => ({ p, i }))
     .sort((a, b) => a.p.priority - b.p.priority || a.i - b.i)
     .slice(0, level.maxPoints)
     .map(({ p }) => p);
+  const kept = [...places, ...admitted.filter((p) => p.priority >= 3)];
   const ranges = kept.map((p) => regionOf(p, outline, level)).map((r) => clamp(r, totalLines));
   return mergeRanges(ranges, MERGE_GAP);
 }

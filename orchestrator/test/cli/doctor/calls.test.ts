@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { runDoctor } from "../../../src/cli/doctor/index.ts";
 import { reply } from "../../../testing/model-server.ts";
 import { startOllamaStandIn } from "../../../testing/ollama/standin.ts";
-import { check, doctorServer, expectFixes, failing, options, removeTempDirs, workspace } from "../../../testing/doctor-fixture.ts";
+import { check, doctorServer, expectFixes, failing, KEY, options, removeTempDirs, workspace } from "../../../testing/doctor-fixture.ts";
 
 afterEach(removeTempDirs);
 
@@ -58,6 +58,31 @@ describe("Ollama's own list, when it answers here", () => {
     const c = check(result.checks, "ollama models");
     expect(c.detail).toStartWith(`${ollama.url} lacks qwen2.5-coder:14b-instruct, qwen2.5:7b-instruct (has: qwen2.5-coder:7b-instruct)`);
     expect(c.fix).toBe("Pull them on that machine: `ollama pull qwen2.5-coder:14b-instruct` && `ollama pull qwen2.5:7b-instruct`.");
+  });
+
+  test("through a proxy that cannot say what its names stand for, they are not taken for Ollama names", async () => {
+    await using ollama = await startOllamaStandIn({ models: ["qwen2.5-coder:7b-instruct"] });
+    // The proxy is down, then it refuses the key: /v1/model/info does not answer.
+    for (const litellmUrl of ["http://127.0.0.1:9/v1", null]) {
+      await using server = await doctorServer({ apiKey: KEY });
+      const o = await options(server, { ollamaUrl: ollama.url, ...(litellmUrl ? { litellmUrl } : { apiKey: "wrong" }) });
+      const c = check((await runDoctor(o)).checks, "ollama models");
+      expect(c).toMatchObject({ ok: true, detail: "not checked: the proxy did not say which Ollama models fast-coder, deep-coder, reviewer stand for (see the checks above)" });
+    }
+    // A name the proxy does not serve: the models check fails for it; no `ollama pull nope`.
+    await using server = await doctorServer();
+    const result = await runDoctor(await options(server, { ollamaUrl: ollama.url, tierModels: { fast: "nope", deep: "deep-coder", reviewer: "reviewer" } }));
+    const c = check(result.checks, "ollama models");
+    expect(c.detail).toBe(`${ollama.url} lacks qwen2.5-coder:14b-instruct, qwen2.5:7b-instruct (has: qwen2.5-coder:7b-instruct); not checked: nope, which the proxy does not serve as an Ollama model`);
+    expect(c.fix).not.toContain("nope");
+  });
+
+  test("with LITELLM_URL at Ollama itself, the tier models are Ollama names", async () => {
+    await using ollama = await startOllamaStandIn({ models: ["qwen2.5-coder:7b-instruct"] });
+    const tierModels = { fast: "qwen2.5-coder:7b-instruct", deep: "qwen2.5-coder:14b-instruct", reviewer: "qwen2.5-coder:7b-instruct" };
+    const result = await runDoctor(await options({ url: `${ollama.url}/v1` }, { ollamaUrl: ollama.url, tierModels }));
+    const c = check(result.checks, "ollama models");
+    expect(c).toMatchObject({ ok: false, fix: "Pull them on that machine: `ollama pull qwen2.5-coder:14b-instruct`." });
   });
 
   test("all pulled passes; no Ollama here is no failure", async () => {

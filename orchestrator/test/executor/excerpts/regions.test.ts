@@ -57,6 +57,17 @@ describe("what an excerpt shows", () => {
     expect(regions("fix it", 3, { focus: [{ start: 650, end: 655 }] })).toEqual([{ start: 648, end: 657 }]);
   });
 
+  test("many baseline errors fill the places, but never crowd out the imports and the end of the file", () => {
+    const errorLines = Array.from({ length: 54 }, (_, i) => 120 + 10 * i); // inside Store, 10 lines apart
+    const shown = regions("fix it", 0, { errorLines });
+    expect(shown[0]).toEqual({ start: 1, end: 10 });
+    expect(shown.at(-1)).toEqual({ start: 996, end: 1000 });
+    // The places are still capped: the level's first 40 errors (with their context lines), not the last ones.
+    const isShown = (line: number) => shown.some((r) => r.start <= line && line <= r.end);
+    expect(errorLines.slice(0, EXCERPT_LEVELS[0]!.maxPoints).every(isShown)).toBe(true);
+    expect(errorLines.slice(-10).some(isShown)).toBe(false);
+  });
+
   test("nearby excerpts are shown as one", () => {
     expect(mergeRanges([{ start: 10, end: 20 }, { start: 25, end: 30 }, { start: 40, end: 41 }], 4)).toEqual([
       { start: 10, end: 30 },
