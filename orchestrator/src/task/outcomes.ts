@@ -51,7 +51,7 @@ export type TaskOutcome =
       ollamaModel?: string;
     } & TaskSummary)
   | ({ status: "too_large"; message: string } & TaskSummary)
-  /** A file of the task could not be written (or put back); the message names it and the fix. */
+  /** The workspace is the problem: a file of the task could not be written (or put back), or a check cannot run; the message names it and the fix. */
   | ({ status: "workspace_error"; file: string; message: string } & TaskSummary)
   | ({ status: "interrupted" } & TaskSummary)
   /** Completed in an earlier run (--resume): not run again. */

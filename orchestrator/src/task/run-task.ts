@@ -15,6 +15,7 @@ import { executeAttempt } from "../executor/attempt.ts";
 import { isUnavailable } from "../executor/model-faults.ts";
 import type { ChatMessage, PreviousAttempt } from "../executor/prompt.ts";
 import { runChecks, type VerifyRun } from "../verify/run.ts";
+import { cannotRunMessage, checksThatCannotRun } from "../verify/runnable.ts";
 import { hashOwnedFiles, type FileHashes } from "../workspace/fingerprint.ts";
 import { openOwnedFiles, type OwnedFiles, type WriteResult } from "../workspace/owned-files.ts";
 import { applyAndVerify, type Verification } from "./apply-verify.ts";
@@ -268,6 +269,8 @@ class TaskRun {
     if (!this.baseline!.done) this.phases.set("waiting", tier, attempt);
     const baseline = await this.baselineResult();
     if (this.aborted) return { end: await this.interrupted({ attempt, tier, diff: plan.diff }) };
+    const cannotRun = checksThatCannotRun(baseline);
+    if (cannotRun.length > 0) return { end: await this.workspaceFailed(null, { file: "package.json", message: cannotRunMessage(cannotRun) }) };
     const checks = this.options.checks;
     const verification: Verification = {
       checkNames: checks.checks.map((c) => c.name),
@@ -292,7 +295,7 @@ class TaskRun {
       onPhase: (phase) => this.phases.set(phase, tier, attempt),
     });
     if (result.kind === "interrupted") return { end: await this.interrupted({ attempt, tier, diff: plan.diff }) };
-    if (result.kind === "write_failed") return { end: await this.writeFailed({ attempt, tier, diff: plan.diff }, result) };
+    if (result.kind === "write_failed") return { end: await this.workspaceFailed({ attempt, tier, diff: plan.diff }, result) };
     if (result.kind === "passed") {
       // Kept (or, in a dry run, already put back): the files are final.
       await this.owned.finish();
@@ -312,7 +315,7 @@ class TaskRun {
       const restored = await this.owned.restore();
       return restored.ok && kept ? this.owned.write(kept.changes) : restored;
     });
-    if (!back.ok) return this.writeFailed(null, back);
+    if (!back.ok) return this.workspaceFailed(null, back);
     await this.owned.finish();
     const keptFiles = kept ? [...kept.changes.keys()] : [];
     emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors, reason, keptFailed: kept !== null, keptFiles });
@@ -325,13 +328,13 @@ class TaskRun {
     // Without the workspace lock: an interrupted run must not wait for another process's checks,
     // and the edit was already undone under the lock, so this writes only if something is off.
     const back = await this.restored();
-    if (!back.ok) return this.writeFailed(null, back);
+    if (!back.ok) return this.workspaceFailed(null, back);
     emit(this.log, { event: "task_abort", ...this.tally.closing(this.tier), lastErrors: [], reason: "interrupted", ...NOTHING_KEPT });
     return { status: "interrupted", ...this.tally.summary(this.tier) };
   }
 
-  /** The workspace would not take a write: the task ends, with its files put back where they can be. */
-  private async writeFailed(inFlight: InFlight | null, failure: { file: string; message: string }): Promise<TaskOutcome> {
+  /** The workspace is the problem (a write it refused, a check it cannot run): the task ends, its files put back where they can be. */
+  private async workspaceFailed(inFlight: InFlight | null, failure: { file: string; message: string }): Promise<TaskOutcome> {
     if (inFlight) this.tally.record({ ...inFlight, diff: inFlight.diff ?? null, outcome: "write_failed", errors: [failure.message] });
     // The commit rolled its own files back; this puts back anything an earlier step left.
     const back = await this.restored();

@@ -162,6 +162,28 @@ test("an empty whole-file block for a short file is refused, not written: the fi
   expect(String((r.events.find((e) => e.event === "task_abort")?.lastErrors as string[])[0])).toContain("would empty notes.md");
 }, 60_000);
 
+describe("a check that cannot run: exit 2 before any edit is judged, not a pass excused by the baseline", () => {
+  const cases: Array<[string, Record<string, string>, Record<string, string>, string]> = [
+    ["its tool is not installed (exit 127)", { typecheck: "smol-no-such-tool --noEmit", lint: "true" }, {}, "the typecheck script cannot run in this workspace (it exited 127: "],
+    ["its script is not executable (exit 126)", { typecheck: "true", lint: "./tools/lint.sh" }, { "tools/lint.sh": "#!/bin/sh\nexit 0\n" }, "the lint script cannot run in this workspace (it exited 126: "],
+  ];
+  for (const [what, scripts, files, message] of cases) {
+    test(what, async () => {
+      await using server = await startModelServer();
+      await using ws = await createWorkspace({ template: "empty", scripts, files: { "src/a.ts": A, ...files } });
+      server.enqueue("fast-coder", reply.text(diffReply(unifiedDiff("src/a.ts", A, A2))));
+      const before = await ws.snapshot();
+      const { env, marker } = probeMarker();
+      const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(goodTask), env: { ...env, LITELLM_URL: server.url } });
+      await expectProbe(r, { exitCode: 2, message, unchanged: { ws, before }, marker });
+      expect(r.stderr).toContain("Nothing was checked and no file was changed. Install the workspace's dependencies");
+      expect(r.events.find((e) => e.event === "patch_applied")).toBeUndefined();
+      expect(r.events.find((e) => e.event === "task_complete")).toBeUndefined();
+      expect(r.events.find((e) => e.event === "task_abort")).toMatchObject({ reason: "workspace_error" });
+    }, 60_000);
+  }
+});
+
 function toAsync(d: AsyncDisposable | Disposable | void): AsyncDisposable {
   return { [Symbol.asyncDispose]: async () => (d && Symbol.asyncDispose in d ? d[Symbol.asyncDispose]() : d && Symbol.dispose in d ? d[Symbol.dispose]() : undefined) };
 }
