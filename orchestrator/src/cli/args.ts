@@ -88,7 +88,7 @@ Environment:
   GITHUB_STEP_SUMMARY         append a markdown summary of the run to this file
 
 Exit codes: 0 complete, 1 aborted, 2 bad input, config or workspace, 3 model server
-unavailable, 130 interrupted by SIGINT, 143 by SIGTERM.`;
+unavailable, 130 interrupted by SIGINT, 143 by SIGTERM, 129 by SIGHUP.`;
 
 export interface CliArgs {
   command: "run" | "doctor" | "schema" | "help" | "version";

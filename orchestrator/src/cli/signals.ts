@@ -1,4 +1,4 @@
-// Ctrl-C and SIGTERM: the first asks every task to stop and put its files back; a second one,
+// Ctrl-C, SIGTERM and SIGHUP: the first asks every task to stop and put its files back; a second one,
 // for a user who does not want to wait for that, ends the process at once (exitNow must put
 // the files back synchronously first: nothing asynchronous runs after it).
 import { STOP_SIGNALS, type StopSignal } from "../core/errors.ts";

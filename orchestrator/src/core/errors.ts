@@ -1,8 +1,12 @@
 // The only failures that end the process. Everything else travels as data until index.ts,
 // which turns one of these into its exit code and a one-line message.
 
-/** The signals that stop a run: the first restores and exits, a second exits at once. */
-export const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+/**
+ * The signals that stop a run: the first restores and exits, a second exits at once. SIGHUP is
+ * what a closed terminal or a dropped SSH session sends: left to its default, it would end the
+ * process with an unverified edit in the files.
+ */
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
 
 export const EXIT = {
@@ -10,8 +14,8 @@ export const EXIT = {
   aborted: 1,
   badInput: 2,
   modelUnavailable: 3,
-  /** 128 + the signal's number, as a shell reports a process a signal ended: SIGINT 130, SIGTERM 143. */
-  interrupted: { SIGINT: 130, SIGTERM: 143 } satisfies Record<StopSignal, number>,
+  /** 128 + the signal's number, as a shell reports a process a signal ended: SIGHUP 129, SIGINT 130, SIGTERM 143. */
+  interrupted: { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } satisfies Record<StopSignal, number>,
 } as const;
 
 export class FatalError extends Error {

@@ -62,7 +62,7 @@ export type TaskStatus = TaskOutcome["status"];
 interface OutcomeSpec {
   /**
    * The process's exit code when this is the most severe outcome of the run. An interrupted
-   * run's code depends on the signal (EXIT.interrupted: SIGINT 130, SIGTERM 143).
+   * run's code depends on the signal (EXIT.interrupted: SIGINT 130, SIGTERM 143, SIGHUP 129).
    */
   exitCode: number | typeof EXIT.interrupted;
   /** Decides which outcome of a batch sets the exit code: the highest wins. */

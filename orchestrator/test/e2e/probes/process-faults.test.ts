@@ -38,7 +38,7 @@ async function setup(check: string) {
 }
 
 describe("a signal while the edit is being verified", () => {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     test(`${signal}: exit ${code}, the files restored and the message says so`, async () => {
       await using t = await setup(SLOW_WHILE_EDITED);
       t.server.enqueue("fast-coder", edit());
