@@ -10,8 +10,14 @@ export function decodeText(bytes: Buffer): string {
   return bytes.toString("utf8");
 }
 
+const BOM = "\uFEFF";
+const BOM_BYTES = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /** The bytes to write for `text`, the new content of a file whose bytes were `original` (null: a new file). */
-export function encodeEdit(original: Buffer | null, text: string): Buffer {
+export function encodeEdit(original: Buffer | null, edited: string): Buffer {
+  // A byte-order mark is invisible in the prompt, so a model that rewrites the first line (or
+  // the whole file) drops it without meaning to: the file keeps the one it had.
+  const text = original?.subarray(0, 3).equals(BOM_BYTES) && !edited.startsWith(BOM) ? BOM + edited : edited;
   const encoded = Buffer.from(text, "utf8");
   // A file that was valid UTF-8 comes back from its text unchanged: nothing to map.
   if (original === null || Buffer.from(decodeText(original), "utf8").equals(original)) return encoded;

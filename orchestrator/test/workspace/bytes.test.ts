@@ -26,6 +26,15 @@ describe("encodeEdit", () => {
     expect(encodeEdit(original, `${text}\nd\n`).equals(latin1("a\n\xa9 2024\nb\nc\nd\n"))).toBe(true);
   });
 
+  test("a UTF-8 byte-order mark stays when the edit rewrote the first line without it", () => {
+    const original = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("export const a = 1\nexport const b = 2\n")]);
+    const expected = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("export const a = 9\nexport const b = 2\n")]);
+    expect(encodeEdit(original, "export const a = 9\nexport const b = 2\n").equals(expected)).toBe(true);
+    // Kept as it was when the edit's text has it (a diff on other lines), and never added to a file without one.
+    expect(encodeEdit(original, decodeText(original).replace("b = 2", "b = 3")).subarray(0, 4).equals(Buffer.from([0xef, 0xbb, 0xbf, 0x65]))).toBe(true);
+    expect(encodeEdit(Buffer.from("a\n"), "b\n").toString("utf8")).toBe("b\n");
+  });
+
   test("a line the edit rewrote is the edit's text, even where it had odd bytes", () => {
     const original = latin1("x = '\xe9'\n");
     expect(encodeEdit(original, "x = 'é'\n").toString("utf8")).toBe("x = 'é'\n");
