@@ -13,7 +13,7 @@ export type ResolvedPath =
   | { kind: "not_owned"; raw: string; candidates: string[] };
 
 function cleanRawPath(raw: string): string {
-  let p = raw.trim();
+  let p = unquoteGitPath(raw.trim());
   // quotes / backticks / bold around a path
   for (;;) {
     const m = /^(["'`]|\*\*)(.*)\1$/.exec(p);
@@ -21,6 +21,31 @@ function cleanRawPath(raw: string): string {
     p = m[2]!.trim();
   }
   return p.replaceAll("\\", "/");
+}
+
+const GIT_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+
+/**
+ * git writes a path with bytes outside printable ASCII as a C string (core.quotePath):
+ * `"a/src/\303\274.ts"` is a/src/ü.ts, its UTF-8 bytes in octal. Anything else is left as it is.
+ */
+export function unquoteGitPath(p: string): string {
+  const m = /^"((?:[^"\\]|\\(?:[0-7]{3}|[abtnvfr"\\]))*)"$/.exec(p);
+  if (!m || !m[1]!.includes("\\")) return p;
+  const bytes: number[] = [];
+  const body = m[1]!;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== "\\") {
+      bytes.push(...Buffer.from(body[i]!, "utf8"));
+    } else if (/[0-7]/.test(body[i + 1]!)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(GIT_ESCAPES[body[i + 1]!]!);
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
 }
 
 function segments(p: string): string[] {

@@ -1,9 +1,9 @@
 /** resolvePath: a path the model writes resolves only ever to an owned file. */
 import { describe, expect, test } from "bun:test";
-import { resolvePath } from "../../src/edits/paths.ts";
+import { resolvePath, unquoteGitPath } from "../../src/edits/paths.ts";
 
 describe("resolvePath: only ever an owned file", () => {
-  const owned = ["src/App.tsx", "src/components/Button.tsx", "src/a/index.ts", "src/b/index.ts", "README.md"];
+  const owned = ["src/App.tsx", "src/components/Button.tsx", "src/a/index.ts", "src/b/index.ts", "README.md", "src/ü/ß.ts"];
   const cases: [string, string][] = [
     ["a/src/App.tsx", "owned:src/App.tsx"],
     ["b/src/App.tsx", "owned:src/App.tsx"],
@@ -30,6 +30,10 @@ describe("resolvePath: only ever an owned file", () => {
     ["/etc/passwd", "outside"],
     ["C:/x/y.ts", "outside"],
     ["/dev/null", "devnull"],
+    // git's quoted form (core.quotePath): the UTF-8 bytes of ü and ß in octal.
+    ['"a/src/\\303\\274/\\303\\237.ts"', "owned:src/ü/ß.ts"],
+    ["src/ü/ß.ts", "owned:src/ü/ß.ts"],
+    ['"a/src/\\303\\274/../x.ts"', "outside"],
   ];
   for (const [raw, want] of cases) {
     test(`${raw} -> ${want}`, () => {
@@ -37,6 +41,17 @@ describe("resolvePath: only ever an owned file", () => {
       expect(r.kind === "owned" ? `owned:${r.path}` : r.kind).toBe(want);
     });
   }
+});
+
+test.each([
+  ['"a/src/\\303\\274.ts"', "a/src/ü.ts"],
+  ['"a/tab\\there"', "a/tab\there"],
+  ['"a/say \\"hi\\".ts"', 'a/say "hi".ts'],
+  ['"src/App.tsx"', '"src/App.tsx"'], // no escapes: the plain quote stripping handles it
+  ["src\\App.tsx", "src\\App.tsx"],
+  ['"a/bad\\q"', '"a/bad\\q"'], // not a git escape: left as written
+])("unquoteGitPath(%s) is %s", (raw, want) => {
+  expect(unquoteGitPath(raw)).toBe(want);
 });
 
 describe("resolvePath: a read-only file is named as read-only", () => {

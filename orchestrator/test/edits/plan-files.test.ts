@@ -11,6 +11,14 @@ import { planEdit } from "../../src/edits/plan.ts";
 import { after, fence, numbered, ok, plan, refuseStrict } from "../../testing/edits.ts";
 import { MATH_CLEAN as CLEAN, MATH_PATH as P, MATH_SRC as SRC, MATH_WANT as WANT } from "../../testing/edits.ts";
 
+test("a diff whose headers git quoted (a path with non-ASCII bytes, core.quotePath) lands on the owned file", async () => {
+  const file = "src/ü/ß.ts";
+  const q = '"a/src/\\303\\274/\\303\\237.ts"';
+  const reply = `Here:\n\`\`\`diff\ndiff --git ${q} ${q.replace("a/", "b/")}\n--- ${q}\n+++ ${q.replace("a/", "b/")}\n@@ -1,2 +1,2 @@\n export const a = 1\n-export const b = 2\n+export const b = 3\n\`\`\`\n`;
+  const p = ok(await plan({ reply, files: { [file]: "export const a = 1\nexport const b = 2\n" } }));
+  expect(after(p, file)).toBe("export const a = 1\nexport const b = 3\n");
+});
+
 describe("whole-file replies", () => {
   const labels: Record<string, string> = {
     "```ts path": `Here it is:\n\`\`\`ts ${P}\n${WANT}\`\`\`\n`,
