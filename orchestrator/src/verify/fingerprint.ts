@@ -2,6 +2,8 @@
 // sha256 of its content, and the commands that check it. Content, not size and mtime: an edit
 // that keeps a file's size and puts its mtime back (a tool that restores timestamps, `touch -r`,
 // a checkout within the same second) would otherwise reuse the errors of a different file.
+// node_modules is too big to hash; what stands for it is which packages are installed and the
+// package managers' own install records (see dependencyStamp).
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
@@ -18,10 +20,34 @@ export async function fingerprint(root: string, plan: CheckPlan): Promise<string
   const digests = await mapLimited(files, READ_AHEAD, (rel) => digestFile(path.join(root, rel)));
   const hash = createHash("sha256");
   hash.update(JSON.stringify(plan.checks.map((c) => [c.name, c.command, c.args, c.timeoutMs])));
+  hash.update(await dependencyStamp(root));
   files.forEach((rel, i) => {
     if (digests[i] !== null) hash.update(`${rel}\0${digests[i]}\n`);
   });
   return hash.digest("hex");
+}
+
+/** Files a package manager rewrites on every install or removal, in node_modules. */
+const INSTALL_RECORDS = [".package-lock.json", ".modules.yaml", ".yarn-integrity", ".yarn-state.yml"];
+
+/**
+ * The installed dependencies, cheaply: the packages at the top of node_modules, and the size and
+ * mtime of the install records and of .bin (linked anew by every install). A fresh clone before
+ * `npm install`, a removed or added package and a reinstall all change it; tool output that
+ * lands in node_modules (vite's .vite, caches under dot folders) does not.
+ */
+async function dependencyStamp(root: string): Promise<string> {
+  const dir = path.join(root, "node_modules");
+  const names = await readdir(dir).catch(() => null);
+  if (names === null) return "no node_modules\n";
+  const packages = names.filter((n) => !n.startsWith(".")).sort();
+  const records = await Promise.all(
+    [...INSTALL_RECORDS, ".bin"].map(async (name) => {
+      const s = await stat(path.join(dir, name)).catch(() => null);
+      return s ? `${name}:${s.size}:${s.mtimeMs}` : `${name}:-`;
+    }),
+  );
+  return `${packages.join(",")}\n${records.join(",")}\n`;
 }
 
 /** Project files (symlinks to files included), relative to root, in a stable order. */

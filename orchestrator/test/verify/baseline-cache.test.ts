@@ -61,6 +61,20 @@ describe("the key is the files' content", () => {
     expect(await cache.key(ws.dir, plan)).not.toBe(key);
   });
 
+  test("installed dependencies count by what is installed, not by what tools write into node_modules", async () => {
+    await using fixture = await setup();
+    const { ws, plan, cache } = fixture;
+    const bare = await cache.key(ws.dir, plan);
+    await ws.write("node_modules/typescript/package.json", '{"version":"5.9.3"}\n');
+    const installed = await cache.key(ws.dir, plan);
+    expect(installed).not.toBe(bare); // `npm install` in a fresh clone
+    await ws.write("node_modules/.vite/deps/_metadata.json", "{}\n");
+    await ws.write("node_modules/typescript/lib/cache.txt", "x\n");
+    expect(await cache.key(ws.dir, plan)).toBe(installed);
+    await ws.write("node_modules/.package-lock.json", '{"lockfileVersion":3}\n');
+    expect(await cache.key(ws.dir, plan)).not.toBe(installed); // npm recorded an install
+  });
+
   test("a different command is a different key", async () => {
     await using fixture = await setup();
     const { ws, plan, cache } = fixture;
