@@ -8,6 +8,7 @@ import { WorkspaceError } from "../core/errors.ts";
 import { emit } from "../core/telemetry.ts";
 import type { ProcessStamp } from "../concurrency/process-stamp.ts";
 import type { WorkspaceGate } from "../concurrency/types.ts";
+import { headHolds } from "../git/head-holds.ts";
 import { hasStaleJournals, journalFolderProblem, recoverWorkspace, type Conflict, type Recovered } from "../workspace/recover.ts";
 
 export interface RecoveryOptions {
@@ -28,9 +29,10 @@ export async function recoverEarlierRuns(options: RecoveryOptions): Promise<void
   // Nearly always nothing to do: then no lock is taken (another task may hold it for minutes).
   if (!(await hasStaleJournals(options.stateDir, options.root, options.isAlive))) return;
   // Under the workspace lock: no other run is between writing and restoring while this looks.
-  const result = await options.gate.exclusive(() => recoverWorkspace({ stateDir: options.stateDir, root: options.root, force: options.force, isAlive: options.isAlive }));
+  const committed = (rel: string, content: Buffer) => headHolds(options.root, rel, content);
+  const result = await options.gate.exclusive(() => recoverWorkspace({ stateDir: options.stateDir, root: options.root, force: options.force, isAlive: options.isAlive, committed }));
   for (const r of result.recovered) {
-    emit(options.logger, { event: "journal_recovered", journal: r.journal, pid: r.pid, startedAt: r.startedAt, restored: r.restored, unchanged: r.unchanged });
+    emit(options.logger, { event: "journal_recovered", journal: r.journal, pid: r.pid, startedAt: r.startedAt, restored: r.restored, unchanged: r.unchanged, committed: r.committed });
     options.stderr.write(`smol-coder: ${recoveredMessage(r)}\n`);
   }
   const broken = [...result.unreadable, ...result.failed];
@@ -47,6 +49,7 @@ function recoveredMessage(r: Recovered): string {
   const parts = [`found the journal of an earlier run in this workspace (pid ${r.pid}, its task started ${r.startedAt}) that ended before its files were final: it was killed, or the machine went down.`];
   if (r.restored.length > 0) parts.push(`Put back as they were before that run: ${r.restored.join(", ")}.`);
   if (r.unchanged.length > 0) parts.push(`Already as they were: ${r.unchanged.join(", ")}.`);
+  if (r.committed.length > 0) parts.push(`Kept, since that run had committed them (HEAD holds them as they are): ${r.committed.join(", ")}.`);
   return parts.join(" ");
 }
 

@@ -40,6 +40,8 @@ export type SmolEvent =
       restored: string[];
       /** Files that already held those bytes. */
       unchanged: string[];
+      /** Files that hold what that run wrote and HEAD holds too (it had committed them): kept. */
+      committed: string[];
     }
   | { event: "task_created"; tier: Tier; description: string; files: string[] }
   | {

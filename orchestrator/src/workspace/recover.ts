@@ -1,7 +1,8 @@
 // The next start after a run died with an unverified edit in place (SIGKILL, a power cut): its
 // journal says what each file held before and what the run wrote. Files that still hold one of
-// those are put back; a file that holds anything else was changed since (by the user), and then
-// nothing is put back until the user chooses. Journals of processes that still run are theirs.
+// those are put back, except what HEAD holds already (that run's edit was committed before it
+// died); a file that holds anything else was changed since (by the user), and then nothing is
+// put back until the user chooses. Journals of processes that still run are theirs.
 import { constants } from "node:fs";
 import { access, lstat, mkdir, readdir, readlink, rmdir, unlink } from "node:fs/promises";
 import path from "node:path";
@@ -16,6 +17,8 @@ export interface Recovered {
   startedAt: string;
   restored: string[];
   unchanged: string[];
+  /** Files that hold what that run wrote and what HEAD holds: committed, so kept. */
+  committed: string[];
 }
 
 export interface Conflict {
@@ -41,6 +44,8 @@ export interface RecoverOptions {
   /** Put the originals back even over files changed since (the user chose so). */
   force?: boolean;
   isAlive?: (stamp: ProcessStamp) => boolean;
+  /** Whether HEAD holds these bytes for the file (git/head-holds.ts); none: never. */
+  committed?: (rel: string, content: Buffer) => Promise<boolean>;
 }
 
 export async function recoverWorkspace(options: RecoverOptions): Promise<RecoveryResult> {
@@ -53,7 +58,7 @@ export async function recoverWorkspace(options: RecoverOptions): Promise<Recover
     }
     const { doc, file } = stored;
     if (isAlive(doc.owner)) continue;
-    const states = await Promise.all(doc.files.map((entry) => stateNow(entry)));
+    const states = await Promise.all(doc.files.map((entry) => stateNow(entry, options.committed)));
     const changed = doc.files.filter((_, i) => states[i] === "changed").map((e) => e.path);
     const who = { journal: file, pid: doc.owner.pid, startedAt: doc.startedAt };
     if (changed.length > 0 && !options.force) {
@@ -66,8 +71,8 @@ export async function recoverWorkspace(options: RecoverOptions): Promise<Recover
       continue;
     }
     await unlink(file).catch(() => {});
-    const unchanged = doc.files.filter((_, i) => states[i] === "original").map((e) => e.path);
-    result.recovered.push({ ...who, restored: doc.files.filter((_, i) => states[i] !== "original").map((e) => e.path), unchanged });
+    const named = (...these: FileState[]) => doc.files.filter((_, i) => these.includes(states[i]!)).map((e) => e.path);
+    result.recovered.push({ ...who, restored: named("ours", "changed"), unchanged: named("original"), committed: named("committed") });
   }
   return result;
 }
@@ -89,25 +94,27 @@ export async function hasStaleJournals(stateDir: string, root: string, isAlive: 
   return (await readJournals(stateDir, root)).some((j) => "error" in j || !isAlive(j.doc.owner));
 }
 
-type FileState = "original" | "ours" | "changed";
+type FileState = "original" | "ours" | "committed" | "changed";
 
-async function stateNow(entry: JournalEntry): Promise<FileState> {
+async function stateNow(entry: JournalEntry, committed: RecoverOptions["committed"]): Promise<FileState> {
   if (entry.link && (await readlink(entry.link.at).catch(() => null)) !== entry.link.text) return "changed";
-  let now: string;
+  let bytes: Buffer | null;
   try {
-    now = stateOf(await readRegular(entry.file, entry.path));
+    bytes = await readRegular(entry.file, entry.path);
   } catch {
     // Not a regular file any more: not something that run left.
     return "changed";
   }
+  const now = stateOf(bytes);
   if (now === stateOf(originalOf(entry))) return "original";
-  return entry.written.includes(now) ? "ours" : "changed";
+  if (!entry.written.includes(now)) return "changed";
+  return bytes !== null && committed && (await committed(entry.path, bytes)) ? "committed" : "ours";
 }
 
 /** Writes every original back, then clears that run's temp files and the folders it made; returns what failed. */
 async function putBack(doc: JournalDoc, states: readonly FileState[]): Promise<string | null> {
   const writes: FileWrite[] = doc.files
-    .filter((_, i) => states[i] !== "original")
+    .filter((_, i) => states[i] === "ours" || states[i] === "changed")
     .map((e) => ({ rel: e.path, file: e.file, content: originalOf(e), mode: e.mode }));
   const done = await commitFiles(writes, { temps: new Set(), onCreatedDir: () => {} });
   if (!done.ok) return `cannot put back ${done.rel}: ${explainWriteError(done.code)}`;

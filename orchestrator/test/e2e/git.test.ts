@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ResultFileSchema, type ResultFile } from "../../src/run/results.ts";
 import { runCli, startCli } from "../../testing/cli.ts";
-import { commitsSince, git, statusLines } from "../../testing/git.ts";
+import { commitsSince, git, installHook, statusLines } from "../../testing/git.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
 import { CARD_TSX, diffReply, unifiedDiff } from "../../testing/replies.ts";
 import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
@@ -83,6 +83,24 @@ describe("--commit", () => {
     expect(await ws.read("a.ts")).toBe("the user's edit\n");
   }, 30_000);
 });
+
+test("a run killed right after its task's commit: the next run keeps the committed file (no revert left in the tree)", async () => {
+  await using server = await startModelServer();
+  await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK, files: { "a.ts": "export const a = 1\n" }, git: true });
+  server.enqueue("fast-coder", reply.text(diffReply(unifiedDiff("a.ts", "export const a = 1\n", "export const a = 2\n"))));
+  // The hook's parent is git, and git's is the CLI: SIGKILL it once the commit is made, before its journal goes.
+  await installHook(ws.dir, "post-commit", 'kill -9 "$(ps -o ppid= -p "$PPID" | tr -d " ")"');
+  const killed = await runCli({ args: ["--workspace", ws.dir, "--commit"], stdin: JSON.stringify({ description: "set a to 2", filesOwned: ["a.ts"] }), env: { LITELLM_URL: server.url } });
+  expect(killed.exitCode).toBe(137); // 128 + SIGKILL, as Bun reports a killed child
+  expect(git(ws.dir, "log", "-1", "--format=%s").trim()).toBe("set a to 2");
+  await installHook(ws.dir, "post-commit", "exit 0");
+
+  const next = await runCli({ args: ["--workspace", ws.dir, "--no-checks", "--dry-run"], stdin: JSON.stringify({ description: "look at a", filesOwned: ["a.ts"] }), env: { LITELLM_URL: server.url } });
+  expect(next.stderr).toContain("Kept, since that run had committed them (HEAD holds them as they are): a.ts.");
+  expect(next.events.find((e) => e.event === "journal_recovered")).toMatchObject({ restored: [], committed: ["a.ts"] });
+  expect(await ws.read("a.ts")).toBe("export const a = 2\n");
+  expect(statusLines(ws.dir)).toEqual([]);
+}, 30_000);
 
 describe("--resume", () => {
   test("a batch killed with SIGKILL is finished by --resume: the rest runs, the done tasks are neither redone nor recommitted", async () => {

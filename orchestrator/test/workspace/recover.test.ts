@@ -7,6 +7,8 @@ import path from "node:path";
 import { journalFolder } from "../../src/workspace/journal.ts";
 import { openOwnedFiles } from "../../src/workspace/owned-files.ts";
 import { recoverWorkspace } from "../../src/workspace/recover.ts";
+import { headHolds } from "../../src/git/head-holds.ts";
+import { git } from "../../testing/git.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -47,6 +49,22 @@ describe("recoverWorkspace", () => {
     expect(await readFile(path.join(root, "a.ts"), "utf8")).toBe("A\n");
     expect(await readFile(path.join(root, "shared/c.ts"), "utf8")).toBe("C\n");
     expect(await readdir(journalFolder(state, root))).toEqual([]);
+  });
+
+  test("a file HEAD holds as the dead run wrote it (it had committed it) is kept; the others go back", async () => {
+    const { root, state } = await crashed();
+    git(root, "init", "-q", "-b", "main");
+    git(root, "add", "a.ts");
+    git(root, "-c", "user.email=t@x", "-c", "user.name=T", "commit", "-q", "-m", "the task's commit");
+    const result = await recoverWorkspace({ stateDir: state, root, isAlive: dead, committed: (rel, content) => headHolds(root, rel, content) });
+    expect(result.recovered[0]).toMatchObject({ restored: ["new/b.ts", "c-link.ts"], unchanged: [], committed: ["a.ts"] });
+    expect(await readFile(path.join(root, "a.ts"), "utf8")).toBe("A edited\n");
+    expect(await readFile(path.join(root, "shared/c.ts"), "utf8")).toBe("C\n");
+    // Without the git check (or outside a repository) it goes back like any file the run wrote.
+    const again = await crashed();
+    const plain = await recoverWorkspace({ stateDir: again.state, root: again.root, isAlive: dead, committed: (rel, content) => headHolds(again.root, rel, content) });
+    expect(plain.recovered[0]).toMatchObject({ committed: [] });
+    expect(await readFile(path.join(again.root, "a.ts"), "utf8")).toBe("A\n");
   });
 
   test("a file the user changed since: nothing is touched, the journal stays, and the file is named", async () => {
