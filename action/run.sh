@@ -28,10 +28,28 @@ if [ "$pull_request" = "true" ]; then
   branch=${branch:-smol-coder/run-${GITHUB_RUN_ID:-$(date +%Y%m%d-%H%M%S)}}
   base=${INPUT_BASE:-${GITHUB_BASE_REF:-${GITHUB_REF_NAME:-$(git -C "$workspace" symbolic-ref --quiet --short HEAD)}}}
   if [ "$branch" = "$base" ]; then echo "smol-coder: the pull request's branch and base are both $base" >&2; exit 2; fi
-  # A branch an earlier run pushed (the runner's checkout holds only the base): continue on it.
-  if ! git -C "$workspace" rev-parse --verify --quiet "refs/heads/$branch" > /dev/null &&
+  # On a pull_request event (GITHUB_BASE_REF is set only then) actions/checkout gives a detached
+  # HEAD at the merge commit GitHub made of the contributor's branch into the base: a branch from
+  # there would carry the merge and the contributor's commits into the new pull request.
+  if [ -n "${GITHUB_BASE_REF:-}" ] && ! git -C "$workspace" symbolic-ref --quiet HEAD > /dev/null &&
+    [ "$(git -C "$workspace" cat-file -p HEAD 2> /dev/null | grep -c '^parent ')" -gt 1 ]; then
+    echo "smol-coder: HEAD is the merge commit of a pull_request event: a pull request from it would carry the contributor's commits and the merge. Check out the base branch (actions/checkout with ref: ${GITHUB_BASE_REF}) or the pull request's head (ref: \${{ github.event.pull_request.head.sha }}, then base: ${GITHUB_HEAD_REF:-its branch})." >&2
+    exit 2
+  fi
+  # A branch an earlier run pushed (the runner's checkout may hold only the base, or an older copy
+  # of it): continue on the remote's, or on the local one when it is ahead; never on a stale one.
+  if [ "$(git -C "$workspace" symbolic-ref --quiet HEAD)" != "refs/heads/$branch" ] &&
     git -C "$workspace" ls-remote --exit-code --heads "$remote" "$branch" > /dev/null 2>&1; then
-    git -C "$workspace" fetch --quiet "$remote" "refs/heads/$branch:refs/heads/$branch" || exit 1
+    git -C "$workspace" fetch --quiet "$remote" "refs/heads/$branch" || exit 1
+    fetched=$(git -C "$workspace" rev-parse FETCH_HEAD)
+    if ! local=$(git -C "$workspace" rev-parse --verify --quiet "refs/heads/$branch"); then
+      git -C "$workspace" update-ref "refs/heads/$branch" "$fetched"
+    elif git -C "$workspace" merge-base --is-ancestor "$local" "$fetched"; then
+      git -C "$workspace" update-ref "refs/heads/$branch" "$fetched" "$local"
+    elif ! git -C "$workspace" merge-base --is-ancestor "$fetched" "$local"; then
+      echo "smol-coder: the branch $branch here and on $remote have diverged; reconcile them (or delete the local one: git branch -D $branch), then run again" >&2
+      exit 2
+    fi
   fi
 fi
 
@@ -42,7 +60,8 @@ args=(--workspace "$workspace" --file "$task_file" --result-file "$result_file")
 [ -n "$branch" ] && args+=(--branch "$branch")
 
 # A runner has no git identity; commits are then the Actions bot's (the user's config wins when set).
-if [ "$commit" = "true" ] && [ -z "$(git -C "$workspace" config user.email)" ]; then
+# --branch commits too, whatever the commit input says.
+if { [ "$commit" = "true" ] || [ -n "$branch" ]; } && [ -z "$(git -C "$workspace" config user.email)" ]; then
   export GIT_AUTHOR_NAME="github-actions[bot]" GIT_AUTHOR_EMAIL="41898282+github-actions[bot]@users.noreply.github.com"
   export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 fi

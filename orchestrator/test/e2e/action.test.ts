@@ -42,9 +42,9 @@ async function runAction(ws: TempWorkspace, temp: string, env: Record<string, st
     stderr: "pipe",
   });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  const outputs = Object.fromEntries(
-    (await readFile(outputFile, "utf8")).trim().split("\n").map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
+  // A run refused before smol-coder starts writes no outputs.
+  const written = await readFile(outputFile, "utf8").catch(() => "");
+  const outputs = Object.fromEntries(written.trim().split("\n").filter(Boolean).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
   return { code, stdout, stderr, outputs };
 }
 
@@ -195,6 +195,87 @@ describe("commit: true, pull-request: true", () => {
       expect(edits[1]!.stdin).toBe(renderPullRequestBody(second));
     });
   }, 90_000);
+
+  /** A bare remote with the workspace's main pushed, and the runner's env (no git identity). */
+  async function withRemote(ws: TempWorkspace, temp: string, gh: { env: Record<string, string>; bin: string }, server: ModelServer) {
+    const remote = path.join(temp, "remote.git");
+    git(temp, "init", "--bare", "-q", remote);
+    git(ws.dir, "remote", "add", "origin", remote);
+    git(ws.dir, "push", "-q", "origin", "main");
+    git(ws.dir, "config", "--unset", "user.name");
+    git(ws.dir, "config", "--unset", "user.email");
+    const env = { ...gh.env, PATH: `${gh.bin}:${process.env.PATH}`, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GH_TOKEN: "t", LITELLM_URL: server.url };
+    return { remote, env };
+  }
+
+  test("a pull_request event's merge commit is refused: the new pull request would carry the contributor's commits", async () => {
+    await using server = await startModelServer();
+    await using ws = await oneAttemptRepo();
+    answerByTask(server);
+    await using gh = await installGhStandIn();
+    await withTemp(async (temp) => {
+      const { remote, env } = await withRemote(ws, temp, gh, server);
+      // What actions/checkout gives on pull_request: a detached HEAD at main merged with the contributor's branch.
+      git(ws.dir, "checkout", "-q", "-b", "contrib");
+      await ws.write("theirs.txt", "the contributor's change\n");
+      git(ws.dir, "add", "theirs.txt");
+      git(ws.dir, "-c", "user.email=c@x", "-c", "user.name=C", "commit", "-q", "-m", "contributor's commit");
+      git(ws.dir, "checkout", "-q", "main");
+      git(ws.dir, "-c", "user.email=c@x", "-c", "user.name=C", "merge", "-q", "--no-ff", "-m", "Merge contrib into main", "contrib");
+      git(ws.dir, "checkout", "-q", "--detach", "HEAD");
+      git(ws.dir, "-c", "user.email=c@x", "-c", "user.name=C", "branch", "-q", "-f", "main", "HEAD~1");
+      const r = await runAction(ws, temp, { ...env, INPUT_PULL_REQUEST: "true", GITHUB_BASE_REF: "main", GITHUB_HEAD_REF: "contrib", INPUT_TASK: JSON.stringify({ description: "Create a.txt", filesOwned: ["a.txt"] }) });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("HEAD is the merge commit of a pull_request event");
+      expect(server.requests).toHaveLength(0);
+      expect(await gh.calls()).toEqual([]);
+      expect(git(remote, "branch", "--list").trim()).toBe("main");
+    });
+  }, 60_000);
+
+  test("a rerun in a checkout whose copy of the branch is older than the remote's adds on top of the remote's", async () => {
+    await using server = await startModelServer();
+    await using ws = await oneAttemptRepo();
+    answerByTask(server);
+    await using gh = await installGhStandIn();
+    await withTemp(async (temp) => {
+      const { remote, env } = await withRemote(ws, temp, gh, server);
+      const branch = "smol/pr";
+      const first = await runAction(ws, temp, { ...env, INPUT_PULL_REQUEST: "true", INPUT_BRANCH: branch, INPUT_BASE: "main", INPUT_TASK: JSON.stringify({ description: "Create a.txt", filesOwned: ["a.txt"] }) });
+      expect(first.code).toBe(0);
+      // Someone pushes a fixup to the branch; this checkout still has the older copy.
+      const other = path.join(temp, "other");
+      git(temp, "clone", "-q", "--branch", branch, remote, other);
+      await Bun.write(path.join(other, "fixup.txt"), "fixup\n");
+      git(other, "add", "fixup.txt");
+      git(other, "-c", "user.email=o@x", "-c", "user.name=O", "commit", "-q", "-m", "a reviewer's fixup");
+      git(other, "push", "-q", "origin", branch);
+      const again = await runAction(ws, temp, {
+        ...env,
+        INPUT_PULL_REQUEST: "true",
+        INPUT_BRANCH: branch,
+        INPUT_BASE: "main",
+        GH_STAND_IN_LIST: JSON.stringify([{ number: 7, url: "https://github.com/acme/app/pull/7" }]),
+        INPUT_TASK: JSON.stringify({ description: "Create b.txt", filesOwned: ["b.txt"] }),
+      });
+      expect(again.stderr).not.toContain("could not push");
+      expect(again.code).toBe(0);
+      expect(git(remote, "log", "--format=%s", `main..${branch}`).trim().split("\n")).toEqual(["Create b.txt", "a reviewer's fixup", "Create a.txt"]);
+    });
+  }, 90_000);
+
+  test("the branch input alone commits as the Actions bot on a runner without a git identity", async () => {
+    await using server = await startModelServer();
+    await using ws = await oneAttemptRepo();
+    answerByTask(server);
+    await using gh = await installGhStandIn();
+    await withTemp(async (temp) => {
+      const { env } = await withRemote(ws, temp, gh, server);
+      const r = await runAction(ws, temp, { ...env, INPUT_BRANCH: "smol/x", INPUT_COMMIT: "false", INPUT_TASK: JSON.stringify({ description: "Create a.txt", filesOwned: ["a.txt"] }) });
+      expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+      expect(git(ws.dir, "log", "-1", "--format=%an|%s", "smol/x").trim()).toBe("github-actions[bot]|Create a.txt");
+    });
+  }, 60_000);
 
   test("when no task is committed there is no push and no pull request", async () => {
     await using server = await startModelServer();
