@@ -13,7 +13,7 @@ import type { Diagnostic } from "../verify/diagnostics/diagnostic.ts";
 import { capErrors, judge } from "../verify/judge.ts";
 import type { VerifyRun } from "../verify/run.ts";
 import type { OwnedFiles } from "../workspace/owned-files.ts";
-import { COMMIT_CHECK, commitRefusal } from "./commit-refusal.ts";
+import { COMMIT_CHECK, commitRefusal, signingFailure } from "./commit-refusal.ts";
 import { logCheckResults } from "./check-events.ts";
 import { buildFeedback } from "./feedback.ts";
 import { retryFocus } from "./focus.ts";
@@ -77,6 +77,7 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
     logCheckResults(log, attempt, run);
     const judged = judge(run, { baseline: verification.baseline, strict: options.strict, owned: options.filesOwned });
     const v = options.signal?.aborted ? null : await commitIfPassed(options, files, { run, commit: null, ...judged });
+    if (v && "unsignable" in v) return { failure: { file: "git commit", message: v.unsignable } };
     if (!v?.ok || options.dryRun) {
       const back = await owned.restore();
       if (!back.ok) return { failure: { file: back.file, message: back.message } };
@@ -110,11 +111,13 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
  * The commit, when the checks passed and the run commits; a refusal turns the verdict into a
  * failure. Null when the run was interrupted before the commit was made: then nothing is kept.
  */
-async function commitIfPassed(options: ApplyOptions, files: string[], verdict: Verdict): Promise<Verdict | null> {
+async function commitIfPassed(options: ApplyOptions, files: string[], verdict: Verdict): Promise<Verdict | { unsignable: string } | null> {
   if (!verdict.ok || options.dryRun || !options.commit) return verdict;
   const made = await options.commit(files);
   if (made.ok) return { ...verdict, commit: made.commit };
   if (made.reason === "aborted" || options.signal?.aborted) return null;
+  const unsignable = made.reason === "refused" ? signingFailure(made.output) : null;
+  if (unsignable) return { unsignable };
   const refusal = commitRefusal(made.output, made.reason, options.owned.root);
   return { ...verdict, ok: false, errors: refusal.errors, diagnostics: refusal.diagnostics, failedChecks: [COMMIT_CHECK] };
 }

@@ -23,6 +23,20 @@ export interface CommitRefusal {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Why git could not sign the commit (commit.gpgsign with no usable key or agent), or null. No
+ * edit can fix that, so it ends the task as a workspace problem instead of feeding it back.
+ */
+export function signingFailure(output: string): string | null {
+  if (!/fatal: failed to write commit object/.test(output)) return null;
+  const why = output.split("\n").find((l) => /gpg failed to sign|cannot run gpg|couldn't load public key|ssh-keygen|signing/i.test(l));
+  if (!why) return null;
+  return (
+    `git cannot sign the commit (${why.trim()}): commit.gpgsign is set for this repository, and signing failed. ` +
+    `Fix the signing setup (the key, gpg-agent or ssh-agent, user.signingkey), or turn it off here (git config commit.gpgsign false), then run again.`
+  );
+}
+
 export function commitRefusal(output: string, reason: "refused" | "timeout", cwd: string): CommitRefusal {
   if (reason === "timeout") {
     return { errors: ["git commit ran out of time (a hook ran longer than the verify timeout) and was stopped"], diagnostics: [] };

@@ -54,6 +54,29 @@ describe("a commit per passing attempt", () => {
     expect(statusLines(run.ws.dir)).toEqual([]);
   });
 
+  test("git that cannot sign (commit.gpgsign, no usable key) ends the task as a workspace problem: no model blamed, nothing left", async () => {
+    const model = createMemoryModel();
+    model.enqueue("fast-coder", memoryReply.text(diffReply(unifiedDiff(CARD, null, "export const x: number = 1\n"))));
+    let base = "";
+    await using run = await runLoop({
+      task,
+      model,
+      commit: true,
+      setup: async (ws) => {
+        git(ws.dir, "config", "commit.gpgsign", "true");
+        git(ws.dir, "config", "gpg.program", "false"); // a gpg that fails, as one without a key does
+        base = git(ws.dir, "rev-parse", "HEAD").trim();
+      },
+    });
+    expect(run.outcome).toMatchObject({ status: "workspace_error", file: "git commit", attempts: 1 });
+    expect(run.outcome.status === "workspace_error" && run.outcome.message).toContain("git cannot sign the commit (error: gpg failed to sign the data)");
+    expect(run.model.requests).toHaveLength(1);
+    expect(eventsNamed(run.events, "verification_fail")).toEqual([]);
+    expect(commitsSince(run.ws.dir, base)).toEqual([]);
+    expect(existsSync(path.join(run.ws.dir, CARD))).toBe(false);
+    expect(statusLines(run.ws.dir)).toEqual([]);
+  });
+
   test("a refused commit of a new file leaves nothing in the index once the attempt is undone", async () => {
     const model = createMemoryModel();
     model.enqueue("fast-coder", memoryReply.text(diffReply(unifiedDiff(CARD, null, "export const x: any = 1\n"))));
