@@ -1,9 +1,12 @@
 // --resume RESULT_FILE: which tasks of a batch an earlier run already completed. A task is
 // matched by its content (description, files, verify list) and by its owned files: they must be
 // as a completed task of that run left them. So a rerun after a crash, a laptop sleep or a model
-// server restart redoes only what is left, and a task whose files changed since runs again.
+// server restart redoes only what is left, and a task whose files changed since runs again, as
+// does one whose commit is not in the history here (reset away, or a result file of another
+// repository).
 import { createHash } from "node:crypto";
 import type { Task } from "../core/types.ts";
+import { commitIsInHistory } from "../git/history.ts";
 import { hashOwnedFiles } from "../workspace/fingerprint.ts";
 import type { ResultFile, TaskResult } from "./results.ts";
 import { OUTCOMES } from "../task/outcomes.ts";
@@ -24,7 +27,12 @@ export function isDone(earlier: ResultFile, task: TaskResult): boolean {
  * Batch index -> the earlier result of each task that is done and need not run again. Each
  * earlier task matches one task of the batch at most, so a task listed twice runs twice.
  */
-export async function planResume(tasks: readonly Task[], earlier: ResultFile, root: string): Promise<Map<number, TaskResult>> {
+export async function planResume(
+  tasks: readonly Task[],
+  earlier: ResultFile,
+  root: string,
+  reachable: (sha: string) => Promise<boolean> = (sha) => commitIsInHistory(root, sha),
+): Promise<Map<number, TaskResult>> {
   const done = earlier.tasks.filter((t) => isDone(earlier, t));
   // A file owned by two done tasks holds the later one's result; either state counts as "as left".
   const leftStates = new Map<string, Set<string | null>>();
@@ -43,6 +51,7 @@ export async function planResume(tasks: readonly Task[], earlier: ResultFile, ro
     const now = await hashOwnedFiles(root, task.filesOwned);
     const asLeft = task.filesOwned.every((f) => f in candidate.fingerprint.files && (leftStates.get(f)?.has(now[f] ?? null) ?? false));
     if (!asLeft) continue;
+    if (candidate.commit && !(await reachable(candidate.commit.sha))) continue;
     used.add(candidate);
     matched.set(i, candidate);
   }

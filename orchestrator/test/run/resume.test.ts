@@ -72,6 +72,18 @@ describe("--resume", () => {
     expect([...plan.keys()]).toEqual([0]);
   });
 
+  test("a done task whose commit is not in the history here (reset away) runs again", async () => {
+    await using first = await runBatchLoop({ tasks: tasks.slice(0, 2), model: model() });
+    const earlier = first.run!.result;
+    expect([...(await planResume(tasks.slice(0, 2), earlier, first.ws.dir)).keys()]).toEqual([0, 1]);
+    // The user resets the last commit away but keeps its file as it was left: the other commit is still there.
+    const head = git(first.ws.dir, "rev-parse", "HEAD").trim();
+    const last = earlier.tasks.findIndex((t) => t.commit?.sha === head);
+    expect(last).not.toBe(-1);
+    git(first.ws.dir, "reset", "-q", "--mixed", "HEAD~1");
+    expect([...(await planResume(tasks.slice(0, 2), earlier, first.ws.dir)).keys()]).toEqual([1 - last]);
+  });
+
   test("two done tasks that own the same file both count as done; a task listed twice runs once more", async () => {
     const appendTasks = [
       { description: "Append x", filesOwned: ["f.txt"] },
