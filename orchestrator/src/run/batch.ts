@@ -100,6 +100,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
     ended[i] = { outcome, row: toTaskResult(ids[i]!, tasks[i]!, outcome, { verified: earlier.verified, dryRun: false, filesLeft: earlier.fingerprint.files }) };
     emit(deps.logger.child({ taskId: ids[i] }), { event: "task_skipped", description: tasks[i]!.description, earlierRunId: options.earlier!.runId, commit: earlier.commit?.sha ?? null });
   }
+  // Written before any task runs: a run killed before its first task ends can be resumed too.
+  report();
 
   const tokens = deps.tokens ?? createTokenCounters();
   const contextCache = deps.contextCache ?? createContextCache();

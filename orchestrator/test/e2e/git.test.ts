@@ -103,6 +103,25 @@ test("a run killed right after its task's commit: the next run keeps the committ
 }, 30_000);
 
 describe("--resume", () => {
+  test("a run killed before its first task ended left a result file too: --resume runs every task", async () => {
+    await using server = await startModelServer();
+    await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK, git: true });
+    let answers = false;
+    server.onRequest(() => (answers ? reply.text(diffReply(unifiedDiff("a.ts", null, "export const a = 1\n"))) : reply.hang()));
+    const resultFile = path.join(ws.dir, "..", `${path.basename(ws.dir)}-early.json`);
+    const task = JSON.stringify({ description: "Create a.ts", filesOwned: ["a.ts"] });
+    const killed = startCli({ args: ["--workspace", ws.dir, "--commit", "--result-file", resultFile], stdin: task, env: { LITELLM_URL: server.url } });
+    const early = await untilResult(resultFile, (r) => r.tasks.length === 0, killed.proc);
+    expect(early.finishedAt).toBeNull();
+    await server.waitFor(() => server.requests.length > 0, { timeoutMs: 30_000, what: "the task's model call" });
+    killed.proc.kill("SIGKILL");
+    await killed.done;
+    answers = true;
+    const resumed = await runCli({ args: ["--workspace", ws.dir, "--commit", "--resume", resultFile], stdin: task, env: { LITELLM_URL: server.url } });
+    expect(resumed.exitCode).toBe(0);
+    expect((await readResult(resultFile))!.tasks.map((t) => t.status)).toEqual(["complete"]);
+  }, 60_000);
+
   test("a batch killed with SIGKILL is finished by --resume: the rest runs, the done tasks are neither redone nor recommitted", async () => {
     await using server = await startModelServer();
     await using ws = await createWorkspace({ template: "empty", scripts: PASSING_CHECK, git: true });
