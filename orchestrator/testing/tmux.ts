@@ -15,8 +15,8 @@ export interface PaneOptions {
 }
 
 export interface Pane extends AsyncDisposable {
-  /** Types `line` and Enter, and waits until the shell has echoed it. */
-  type(line: string): Promise<void>;
+  /** Types `line` and Enter, and waits until the shell has echoed it (unless `echo` is false: a line that clears the screen). */
+  type(line: string, echo?: boolean): Promise<void>;
   /** Sends a key, e.g. "C-c". */
   key(name: string): void;
   /** The visible screen, one string per row, trailing spaces removed. */
@@ -52,9 +52,10 @@ export async function openPane(options: PaneOptions): Promise<Pane> {
   tm("set-option", "-t", "t", "history-limit", "10000");
   const lines = (text: string) => text.replace(/\n$/, "").split("\n").map((l) => l.trimEnd());
   const pane: Pane = {
-    async type(line) {
+    async type(line, echo = true) {
       tm("send-keys", "-t", "t", "-l", line);
       tm("send-keys", "-t", "t", "Enter");
+      if (!echo) return;
       const echoed = `PROMPT$ ${line}`.slice(0, options.columns - 5);
       await pane.waitFor(`the command line "${line}"`, (s) => s.some((l) => l.includes(echoed)), 10_000);
     },

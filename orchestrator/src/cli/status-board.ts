@@ -54,6 +54,16 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+/**
+ * Lifts a board of `lines` lines off the screen: up one line and clear it, for each, ending at the
+ * first one's start. Not "clear to the end of the screen" (ESC [J): started at the top-left corner
+ * (a board on the top row, after `clear`), tmux copies the whole screen into the scrollback first,
+ * which would leave every frame there.
+ */
+export function liftSequence(lines: number): string {
+  return `${"\x1b[1A\x1b[2K".repeat(lines)}\r`;
+}
+
 /** The board that does nothing: for a stderr or stdout that is not a terminal. */
 export function noBoard(): StatusBoard {
   return { update() {}, around: (write) => write(), close() {} };
@@ -62,8 +72,7 @@ export function noBoard(): StatusBoard {
 export function createStatusBoard(term: Terminal, labels: ReadonlyMap<string, string>, onExit = onProcessExit): StatusBoard {
   const rows = new Map<string, PhaseInfo>();
   let drawn = 0;
-  // Lift the board off: back to its first line, and clear from there to the end of the screen.
-  const lift = () => `\x1b[${drawn}A\r\x1b[J`;
+  const lift = () => liftSequence(drawn);
   const frame = (): string[] => {
     const columns = term.columns();
     // Never taller than the screen: a cursor cannot move up past its top, and lines left in the

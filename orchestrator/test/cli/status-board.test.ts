@@ -1,7 +1,7 @@
 // The board's bytes: what it draws, lifts and clears. test/e2e/terminal.test.ts reads what a
 // person sees of it on a real terminal.
 import { expect, test } from "bun:test";
-import { createStatusBoard, fitWidth, noBoard, renderStatusLine, type Terminal } from "../../src/cli/status-board.ts";
+import { createStatusBoard, fitWidth, liftSequence, noBoard, renderStatusLine, type Terminal } from "../../src/cli/status-board.ts";
 
 function fakeTerminal(columns = 80, rows = 24) {
   let written = "";
@@ -48,16 +48,18 @@ test("the board redraws in place, drops finished tasks, and clears every line it
   board.update("aaaaaaaa-1", { tier: "fast", attempt: 1, phase: "done" });
   const text = t.text();
   expect(text).toContain("aaaaaaaa  fast     attempt 1  calling the model  first");
-  // The last frame goes back over the two lines, clears to the end of the screen, draws one.
-  const last = text.slice(text.lastIndexOf("\x1b[2A"));
-  expect(last.startsWith("\x1b[2A\r\x1b[J")).toBe(true);
+  // The last frame goes back over the two lines, clearing each, and draws one.
+  expect(liftSequence(2)).toBe("\x1b[1A\x1b[2K\x1b[1A\x1b[2K\r");
+  const last = text.slice(text.lastIndexOf(liftSequence(2)));
+  expect(last.startsWith(liftSequence(2))).toBe(true);
+  expect(text).not.toContain("\x1b[J");
   expect(last).toContain("second");
   expect(last).not.toContain("first");
   board.update("bbbbbbbb-2", { tier: "fast", attempt: 1, phase: "done" });
   // The last task done: the line is cleared, nothing drawn after it.
-  expect(t.text().endsWith("\x1b[1A\r\x1b[J")).toBe(true);
+  expect(t.text().endsWith(liftSequence(1))).toBe(true);
   board.close();
-  expect(t.text().endsWith("\x1b[1A\r\x1b[J")).toBe(true);
+  expect(t.text().endsWith(liftSequence(1))).toBe(true);
 });
 
 test("closing lifts the board; so does the process's exit if close was never reached", () => {
@@ -66,7 +68,7 @@ test("closing lifts the board; so does the process's exit if close was never rea
   board.update("aaaaaaaa-1", { tier: "fast", attempt: 1, phase: "calling" });
   expect(t.exitHooks).toHaveLength(1);
   t.exitHooks[0]!();
-  expect(t.text().endsWith("\x1b[1A\r\x1b[J")).toBe(true);
+  expect(t.text().endsWith(liftSequence(1))).toBe(true);
   board.close();
   expect(t.exitHooks).toHaveLength(0);
 });
@@ -75,7 +77,7 @@ test("a board never grows taller than the screen", () => {
   const t = fakeTerminal(80, 6);
   const board = createStatusBoard(t.term, new Map(), t.onExit);
   for (let i = 0; i < 10; i++) board.update(`task${i}---`, { tier: "fast", attempt: 1, phase: "queued" });
-  const frame = t.text().slice(t.text().lastIndexOf("\x1b[J") + 3);
+  const frame = t.text().slice(t.text().lastIndexOf("\r") + 1);
   expect(frame.split("\n").filter(Boolean)).toHaveLength(4);
   expect(frame).toContain("… and 7 more tasks");
   board.close();
@@ -88,7 +90,7 @@ test("a log line written around the board lifts it off and redraws it below the 
   const before = t.text().length;
   board.around(() => t.term.write("LOG LINE\n"));
   const after = t.text().slice(before);
-  expect(after.startsWith("\x1b[1A\r\x1b[J" + "LOG LINE\n")).toBe(true);
+  expect(after.startsWith(liftSequence(1) + "LOG LINE\n")).toBe(true);
   expect(after).toContain("calling the model  first");
   board.close();
 });

@@ -139,6 +139,18 @@ describe("the status line is cleared at every exit", () => {
     expect(await run.ws.read("notes.txt")).toBe("notes.txt\n");
   }, 60_000);
 
+  test("a quiet run on a cleared screen (the board on the top row): no frame of it reaches the scrollback", async () => {
+    await using run = await setUp({ files: ["notes.txt"], env: { LOG_LEVEL: "warn" } });
+    await run.pane.type(`clear; ${COMMAND}`, false);
+    await run.pane.waitFor("verifying", showing("verifying"));
+    await run.go();
+    expect(await run.pane.waitForPrompt()).toBe(0);
+    // tmux copies the whole screen into the scrollback when a clear to the end of the screen
+    // starts at its top-left corner, so a board that cleared that way left every frame there.
+    expect(statusLines(run.pane.history())).toEqual([]);
+    expect(await run.ws.read("notes.txt")).toBe("notes.txt\n");
+  }, 60_000);
+
   test("Ctrl-C at LOG_LEVEL=silent: the message, then the prompt", async () => {
     await using run = await setUp({ files: ["notes.txt"], env: { LOG_LEVEL: "silent" } });
     await run.pane.type(COMMAND);
