@@ -2,7 +2,7 @@
 // InputError, so every refusal happens before a model call or a file write. It loads no schema
 // library: --help and --version go through here and should cost little more than bun itself.
 import { parseArgs } from "node:util";
-import { DEFAULT_LIMITS, ENV_DEFAULTS } from "../core/defaults.ts";
+import { DEFAULT_LIMITS, ENV_DEFAULTS, OLLAMA_DEFAULT_URL } from "../core/defaults.ts";
 import { InputError } from "../core/errors.ts";
 import { parseVerifyTimeoutMs } from "../core/verify-timeout.ts";
 import { closest } from "./closest.ts";
@@ -84,6 +84,7 @@ Environment:
   SMOL_STATE_DIR              slot leases, cached baselines and logs ($XDG_CACHE_HOME/smol-coder
                               or ~/.cache/smol-coder)
   SMOL_LOG_DIR                run logs (SMOL_STATE_DIR/logs)
+  OLLAMA_API_BASE             where doctor looks for Ollama itself (${OLLAMA_DEFAULT_URL})
   SMOL_WARM_DEFER_MS          how long a call for a cold tier waits for a busy one (${ENV_DEFAULTS.SMOL_WARM_DEFER_MS})
   GITHUB_STEP_SUMMARY         append a markdown summary of the run to this file
 

@@ -76,7 +76,7 @@ function isSet(value: string | undefined): value is string {
 function parseConfigText(text: string, file: string): ConfigFile {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, "")); // a byte-order mark (Windows editors) is not JSON
   } catch (err) {
     throw new InputError(`${file}: not valid JSON: ${(err as Error).message}`);
   }

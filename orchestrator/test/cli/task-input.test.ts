@@ -32,7 +32,32 @@ describe("parseTasks: one task", () => {
   });
 });
 
+describe("parseTasks: where a mistake is", () => {
+  const task = (n: number) => JSON.stringify({ description: `task ${n}`, filesOwned: [`f${n}.ts`] });
+  test.each([
+    // A pretty-printed array that lacks a comma is one document: its error is the document's, not line 1's "[".
+    ["a pretty-printed array", `[\n  ${task(1)}\n  ${task(2)}\n]\n`, /^the task from t\.json is not valid JSON/],
+    ["a pretty-printed object", '{\n  "description": "x"\n  "filesOwned": ["a.ts"]\n}\n', /^the task from t\.json is not valid JSON/],
+    // JSON lines: the line number counts blank lines too.
+    ["JSON lines with a blank line", `${task(1)}\n\n${task(2)}\n{ nope\n`, /^line 4 of t\.json is not valid JSON/],
+  ])("%s", (_what, text, message) => {
+    expect(() => parseTasks(text, "t.json")).toThrow(message);
+  });
+
+  test("a byte-order mark before the JSON is not part of it", () => {
+    expect(parseTasks(`\uFEFF${task(1)}`, "t.json")).toEqual([{ description: "task 1", filesOwned: ["f1.ts"] }]);
+    expect(parseTasks(`\uFEFF[${task(1)}, ${task(2)}]`, "t.json")).toHaveLength(2);
+  });
+});
+
 describe("readTaskText", () => {
+  test.each([
+    ["a missing file", "/nonexistent/task.json", "cannot read task file /nonexistent/task.json: no such file"],
+    ["a folder", "/tmp", "cannot read task file /tmp: it is a folder, not a file"],
+  ])("names %s in words", async (_what, file, message) => {
+    await expect(readTaskText({ file, stdin: { isTTY: false, text: async () => "" } })).rejects.toThrow(message);
+  });
+
   test("refuses to wait on an interactive terminal", async () => {
     await expect(readTaskText({ stdin: { isTTY: true, text: async () => "" } })).rejects.toThrow(/pipe task JSON/);
   });

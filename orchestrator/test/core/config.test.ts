@@ -81,6 +81,11 @@ describe("config file", () => {
     expect(err.message).toContain("no such file");
   });
 
+  test("a config file that starts with a byte-order mark is read like one without", async () => {
+    const ws = await workspaceWith('\uFEFF{ "verify": { "strict": true } }');
+    expect((await load(ws)).verify.strict).toBe(true);
+  });
+
   test("invalid JSON is refused with the path and the parse message", async () => {
     const ws = await workspaceWith('{ "maxPatchLines": 300, }');
     const err = await refusal(load(ws));

@@ -17,4 +17,11 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ LITELLM_URL: "not a url" })).toThrow(/LITELLM_URL/);
     expect(() => parseEnv({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
   });
+  test.each([
+    [{ MODEL_TIMEOUT_MS: "5m" }, 'bad environment: MODEL_TIMEOUT_MS="5m": expected a whole number'],
+    [{ MODEL_TIMEOUT_MS: "1.5" }, 'bad environment: MODEL_TIMEOUT_MS="1.5": expected a whole number'],
+    [{ MODEL_MAX_RETRIES: "20" }, 'bad environment: MODEL_MAX_RETRIES="20": Too big: expected number to be <=10'],
+  ])("a bad value is named with what it is: %p", (env, message) => {
+    expect(() => parseEnv(env)).toThrow(message);
+  });
 });

@@ -7,6 +7,7 @@ import { CONFIG_EXAMPLE, ConfigFileSchema } from "../../src/core/config-schema.t
 import { MODEL_ENV_FOR_TIER } from "../../src/core/defaults.ts";
 import { EnvSchema } from "../../src/core/env.ts";
 import { EVENT_LEVEL } from "../../src/core/events.ts";
+import { USAGE } from "../../src/cli/args.ts";
 
 const README = await readFile(path.resolve(import.meta.dir, "../../../README.md"), "utf8");
 const blocks = [...README.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, body: m[2]! }));
@@ -23,6 +24,13 @@ test("every shell example runs the command as it is installed, never the source 
 test("the env table lists every variable smol-coder reads", () => {
   const table = README.slice(README.indexOf("### Environment variables"), README.indexOf("### Config file"));
   for (const name of [...Object.keys(EnvSchema.shape), ...Object.values(MODEL_ENV_FOR_TIER)]) expect(table).toContain(`\`${name}\``);
+});
+
+test("--help names every variable of the README's env table", () => {
+  const table = README.slice(README.indexOf("### Environment variables"), README.indexOf("### Config file"));
+  const names = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]+)`/gm)].map((m) => m[1]!);
+  expect(names.length).toBeGreaterThan(10);
+  expect(names.filter((n) => !USAGE.includes(n))).toEqual([]);
 });
 
 test("the events table lists every event", () => {
