@@ -33,8 +33,14 @@ const PHASE_TEXT: Record<Phase, string> = {
 export function renderStatusLine(taskId: string, info: PhaseInfo, label: string, columns: number): string {
   let phase = PHASE_TEXT[info.phase];
   if (info.baseline) phase += ", baseline checks running";
-  const line = `${taskId.slice(0, 8)}  ${info.tier.padEnd(8)} attempt ${Math.max(1, info.attempt)}  ${phase}  ${oneLine(label)}`;
-  return fitWidth(line, Math.max(10, columns - 1));
+  const width = Math.max(10, columns - 1);
+  const attempt = Math.max(1, info.attempt);
+  const head = `${taskId.slice(0, 8)}  ${info.tier.padEnd(8)} attempt ${attempt}  ${phase}`;
+  // Too narrow for the aligned columns and the whole phase: a compact head, so that the phase,
+  // what the line is for, is not what gets cut.
+  const roomForLabel = (text: string) => Bun.stringWidth(text) + 4 <= width; // "  ", a character, "…"
+  const shown = roomForLabel(head) ? head : `${taskId.slice(0, 8)} ${info.tier} #${attempt} ${phase}`;
+  return roomForLabel(shown) ? fitWidth(`${shown}  ${oneLine(label)}`, width) : fitWidth(shown, width);
 }
 
 /** Cuts `text` to `width` display columns (wide characters count as two), marking the cut with "…". */

@@ -26,6 +26,14 @@ test("a status line names the task, tier, attempt and phase, and the label fills
   expect(narrow.endsWith("…")).toBe(true);
 });
 
+test("on a narrow terminal the head gets compact before the phase is cut", () => {
+  const at = (phase: "waiting" | "verifying", columns: number) => renderStatusLine("519abd79ffff", { tier: "fast", attempt: 1, phase }, "Create Alpha.tsx", columns);
+  expect(at("waiting", 44)).toBe("519abd79 fast #1 waiting for the workspace");
+  expect(at("verifying", 40)).toBe("519abd79 fast #1 verifying  Create Alp…");
+  expect(at("waiting", 40)).toBe("519abd79 fast #1 waiting for the works…"); // narrower than the phase itself
+  for (const columns of [30, 40, 44, 60]) expect(Bun.stringWidth(at("waiting", columns))).toBeLessThanOrEqual(columns - 1);
+});
+
 test("each phase reads as what the task waits for", () => {
   const line = (info: Parameters<typeof renderStatusLine>[1]) => renderStatusLine("aaaaaaaa", info, "", 120);
   expect(line({ tier: "fast", attempt: 2, phase: "queued" })).toContain("attempt 2  queued for a slot");
