@@ -109,6 +109,24 @@ describe("commit: true, pull-request: true", () => {
     });
   }
 
+  /** The model server answering by task, a one-attempt repository, and the gh stand-in; all closed together. */
+  async function openRig() {
+    const server = await startModelServer();
+    answerByTask(server);
+    const ws = await oneAttemptRepo();
+    const gh = await installGhStandIn();
+    return {
+      server,
+      ws,
+      gh,
+      async [Symbol.asyncDispose]() {
+        await gh[Symbol.asyncDispose]();
+        await ws[Symbol.asyncDispose]();
+        await server[Symbol.asyncDispose]();
+      },
+    };
+  }
+
   /** A git workspace whose check always passes, where each task gets a single attempt. */
   function oneAttemptRepo() {
     return createWorkspace({
@@ -120,31 +138,13 @@ describe("commit: true, pull-request: true", () => {
   }
 
   test("the branch reaches the remote, one pull request is opened with the result table, and a rerun updates it", async () => {
-    await using server = await startModelServer();
-    await using ws = await oneAttemptRepo();
-    answerByTask(server);
-    await using gh = await installGhStandIn();
+    await using rig = await openRig();
+    const { server, ws, gh } = rig;
     await withTemp(async (temp) => {
       // The runner's checkout: a clone of the remote, without a git identity of its own.
-      const remote = path.join(temp, "remote.git");
-      git(temp, "init", "--bare", "-q", remote);
-      git(ws.dir, "remote", "add", "origin", remote);
-      git(ws.dir, "push", "-q", "origin", "main");
-      git(ws.dir, "config", "--unset", "user.name");
-      git(ws.dir, "config", "--unset", "user.email");
+      const { remote, env: runner } = await withRemote(ws, temp, gh, server);
       const main = git(ws.dir, "rev-parse", "main").trim();
-      const env = {
-        ...gh.env,
-        PATH: `${gh.bin}:${process.env.PATH}`,
-        GIT_CONFIG_GLOBAL: "/dev/null",
-        GIT_CONFIG_NOSYSTEM: "1",
-        INPUT_COMMIT: "true",
-        INPUT_PULL_REQUEST: "true",
-        GITHUB_RUN_ID: "4242",
-        GITHUB_REF_NAME: "main",
-        GH_TOKEN: "gh-token-for-the-test",
-        LITELLM_URL: server.url,
-      };
+      const env = { ...runner, INPUT_COMMIT: "true", INPUT_PULL_REQUEST: "true", GITHUB_RUN_ID: "4242", GITHUB_REF_NAME: "main", GH_TOKEN: "gh-token-for-the-test" };
       const tasks = [
         { description: "Create a.txt", filesOwned: ["a.txt"] },
         { description: "Create never.txt", filesOwned: ["never.txt"] },
@@ -209,10 +209,8 @@ describe("commit: true, pull-request: true", () => {
   }
 
   test("a pull_request event's merge commit is refused: the new pull request would carry the contributor's commits", async () => {
-    await using server = await startModelServer();
-    await using ws = await oneAttemptRepo();
-    answerByTask(server);
-    await using gh = await installGhStandIn();
+    await using rig = await openRig();
+    const { server, ws, gh } = rig;
     await withTemp(async (temp) => {
       const { remote, env } = await withRemote(ws, temp, gh, server);
       // What actions/checkout gives on pull_request: a detached HEAD at main merged with the contributor's branch.
@@ -234,10 +232,8 @@ describe("commit: true, pull-request: true", () => {
   }, 60_000);
 
   test("a rerun in a checkout whose copy of the branch is older than the remote's adds on top of the remote's", async () => {
-    await using server = await startModelServer();
-    await using ws = await oneAttemptRepo();
-    answerByTask(server);
-    await using gh = await installGhStandIn();
+    await using rig = await openRig();
+    const { server, ws, gh } = rig;
     await withTemp(async (temp) => {
       const { remote, env } = await withRemote(ws, temp, gh, server);
       const branch = "smol/pr";
@@ -265,10 +261,8 @@ describe("commit: true, pull-request: true", () => {
   }, 90_000);
 
   test("the branch input alone commits as the Actions bot on a runner without a git identity", async () => {
-    await using server = await startModelServer();
-    await using ws = await oneAttemptRepo();
-    answerByTask(server);
-    await using gh = await installGhStandIn();
+    await using rig = await openRig();
+    const { server, ws, gh } = rig;
     await withTemp(async (temp) => {
       const { env } = await withRemote(ws, temp, gh, server);
       const r = await runAction(ws, temp, { ...env, INPUT_BRANCH: "smol/x", INPUT_COMMIT: "false", INPUT_TASK: JSON.stringify({ description: "Create a.txt", filesOwned: ["a.txt"] }) });
@@ -278,10 +272,8 @@ describe("commit: true, pull-request: true", () => {
   }, 60_000);
 
   test("when no task is committed there is no push and no pull request", async () => {
-    await using server = await startModelServer();
-    await using ws = await oneAttemptRepo();
-    answerByTask(server);
-    await using gh = await installGhStandIn();
+    await using rig = await openRig();
+    const { server, ws, gh } = rig;
     await withTemp(async (temp) => {
       const remote = path.join(temp, "remote.git");
       git(temp, "init", "--bare", "-q", remote);
