@@ -32,7 +32,7 @@ export async function recoverEarlierRuns(options: RecoveryOptions): Promise<void
   const committed = (rel: string, content: Buffer) => headHolds(options.root, rel, content);
   const result = await options.gate.exclusive(() => recoverWorkspace({ stateDir: options.stateDir, root: options.root, force: options.force, isAlive: options.isAlive, committed }));
   for (const r of result.recovered) {
-    emit(options.logger, { event: "journal_recovered", journal: r.journal, pid: r.pid, startedAt: r.startedAt, restored: r.restored, unchanged: r.unchanged, committed: r.committed });
+    emit(options.logger, { event: "journal_recovered", ...r });
     options.stderr.write(`smol-coder: ${recoveredMessage(r)}\n`);
   }
   const broken = [...result.unreadable, ...result.failed];

@@ -7,19 +7,13 @@ import { constants } from "node:fs";
 import { access, lstat, mkdir, readdir, readlink, rmdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { stampIsAlive, type ProcessStamp } from "../concurrency/process-stamp.ts";
+import type { SmolEvent } from "../core/events.ts";
 import { codeOf, commitFiles, isTempOf, restoreLink, type FileWrite } from "./commit.ts";
 import { journalFolder, readJournals, stateOf, type JournalDoc, type JournalEntry } from "./journal.ts";
 import { explainWriteError, readRegular } from "./locate.ts";
 
-export interface Recovered {
-  journal: string;
-  pid: number;
-  startedAt: string;
-  restored: string[];
-  unchanged: string[];
-  /** Files that hold what that run wrote and what HEAD holds: committed, so kept. */
-  committed: string[];
-}
+/** What was found and done for one journal: exactly what `journal_recovered` reports. */
+export type Recovered = Omit<Extract<SmolEvent, { event: "journal_recovered" }>, "event">;
 
 export interface Conflict {
   journal: string;
