@@ -7,6 +7,7 @@ import path from "node:path";
 import { SCHEMA_PATH } from "../../scripts/gen-config-schema.ts";
 import { CLI_ENTRY, eventNames, ORCHESTRATOR_DIR, runCli, startCli } from "../../testing/cli.ts";
 import { reply, startModelServer } from "../../testing/model-server.ts";
+import { expectEscalationWalkthrough } from "../../testing/walkthrough.ts";
 import { CARD_TSX, CARD_WITH_TYPE_ERRORS, diffReply, FIRST_TRY_RUN_EVENTS, unifiedDiff } from "../../testing/replies.ts";
 import { createWorkspace, PASSING_CHECK } from "../../testing/workspace.ts";
 
@@ -56,17 +57,7 @@ describe("the seed's walkthroughs", () => {
     const r = await runCli({ args: ["--workspace", ws.dir], stdin: JSON.stringify(cardTask), env: env(server.url) });
 
     expect(r.exitCode).toBe(0);
-    const fails = r.events.filter((e) => e.event === "verification_fail");
-    expect(fails).toHaveLength(2);
-    const errors = fails[0]!.errors as string[];
-    expect(fails[0]!.errorCount).toBe(2);
-    expect(errors.every((e) => /^src\/components\/Card\.tsx\(\d+,\d+\): error TS2322: /.test(e))).toBe(true);
-    expect(r.events.find((e) => e.event === "escalation")).toMatchObject({
-      fromTier: "fast",
-      toTier: "deep",
-      reason: "2 failures at fast tier",
-    });
-    expect(r.events.find((e) => e.event === "task_complete")).toMatchObject({ totalAttempts: 3, finalTier: "deep" });
+    const errors = expectEscalationWalkthrough(r.events);
     const deepRequest = server.requests.find((q) => q.model === "deep-coder")!;
     const prompt = deepRequest.messages.at(-1)!.content;
     for (const e of errors) expect(prompt).toContain(e);
