@@ -1,7 +1,7 @@
 // Reading the task(s) a run is given: the text from --file or stdin, then every task checked
 // against TaskSchema before any of them runs. Refusals are InputErrors naming where the text came from.
 import { readFile } from "node:fs/promises";
-import { InputError } from "../core/errors.ts";
+import { InputError, readErrorText } from "../core/errors.ts";
 import { TaskSchema, type Task } from "../core/types.ts";
 import { issueLines } from "../core/zod-issues.ts";
 
@@ -15,19 +15,11 @@ export async function readTaskText(source: TaskSource): Promise<string> {
     try {
       return await readFile(source.file, "utf8");
     } catch (err) {
-      throw new InputError(`cannot read task file ${source.file}: ${readProblem(err)}`);
+      throw new InputError(`cannot read task file ${source.file}: ${readErrorText(err)}`);
     }
   }
   if (source.stdin.isTTY) throw new InputError("no task given: pipe task JSON on stdin or pass --file task.json");
   return source.stdin.text();
-}
-
-function readProblem(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "it is a folder, not a file";
-  if (code === "EACCES" || code === "EPERM") return `permission denied (${code})`;
-  return code ?? (err as Error).message;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   MODEL_ENV_FOR_TIER,
 } from "./defaults.ts";
 import type { Env } from "./env.ts";
-import { InputError } from "./errors.ts";
+import { InputError, readErrorText } from "./errors.ts";
 import { TIERS, type ContextSettings, type Limits, type Tier, type TierSettings } from "./types.ts";
 import { issueLines } from "./zod-issues.ts";
 
@@ -93,9 +93,7 @@ async function readConfigFile(workspace: string, explicit: string | undefined): 
     try {
       return { file: explicit, text: await readFile(explicit, "utf8") };
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === "ENOENT" ? "no such file" : (code ?? (err as Error).message);
-      throw new InputError(`cannot read config file ${explicit} (--config): ${why}`);
+      throw new InputError(`cannot read config file ${explicit} (--config): ${readErrorText(err)}`);
     }
   }
   const file = path.join(workspace, CONFIG_FILE_NAME);

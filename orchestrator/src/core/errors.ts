@@ -61,3 +61,12 @@ export class InterruptedError extends FatalError {
     super(`interrupted by ${signal}; ${detail}`, EXIT.interrupted[signal]);
   }
 }
+
+/** Why a file the user named (a task, config or result file) could not be read, in words. */
+export function readErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "it is a folder, not a file";
+  if (code === "EACCES" || code === "EPERM") return `permission denied (${code})`;
+  return code ?? (err as Error).message;
+}

@@ -4,7 +4,7 @@ import { constants } from "node:fs";
 import { access, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { InputError } from "../core/errors.ts";
+import { InputError, readErrorText } from "../core/errors.ts";
 import { TIERS, TierSchema } from "../core/types.ts";
 import { issueLines } from "../core/zod-issues.ts";
 import { OUTCOMES, TASK_STATUSES } from "../task/outcomes.ts";
@@ -166,8 +166,7 @@ export async function readResultFile(file: string, flag = "--resume"): Promise<R
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the result file ${file} (${flag}): ${code === "ENOENT" ? "no such file" : (code ?? (err as Error).message)}`);
+    throw new InputError(`cannot read the result file ${file} (${flag}): ${readErrorText(err)}`);
   }
   let json: unknown;
   try {
