@@ -6,7 +6,7 @@ import { issueLines } from "./zod-issues.ts";
 
 // Only for a value that is no number at all (zod's own words there are "received NaN"); a number
 // out of range keeps zod's message, which gives the bound.
-const WHOLE = { error: (issue: { code: string }) => (issue.code === "invalid_type" || issue.code === "invalid_format" ? "expected a whole number" : undefined) };
+const WHOLE = { error: (issue: { code: string }) => (issue.code === "invalid_type" ? "expected a whole number" : undefined) };
 const positiveInt = z.coerce.number(WHOLE).int({ error: "expected a whole number" }).positive();
 
 export const EnvSchema = z.object({
