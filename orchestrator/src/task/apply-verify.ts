@@ -77,12 +77,15 @@ export async function applyAndVerify(options: ApplyOptions): Promise<ApplyResult
     logCheckResults(log, attempt, run);
     const judged = judge(run, { baseline: verification.baseline, strict: options.strict, owned: options.filesOwned });
     const v = options.signal?.aborted ? null : await commitIfPassed(options, files, { run, commit: null, ...judged });
-    if (v && "unsignable" in v) return { failure: { file: "git commit", message: v.unsignable } };
-    if (!v?.ok || options.dryRun) {
+    const unsignable = v && "unsignable" in v ? v.unsignable : null;
+    const verdict = v && "unsignable" in v ? null : v;
+    // Put back under the lock, whatever ends the attempt: no other task may see the edit.
+    if (unsignable || !verdict?.ok || options.dryRun) {
       const back = await owned.restore();
       if (!back.ok) return { failure: { file: back.file, message: back.message } };
     }
-    return { verdict: v };
+    if (unsignable) return { failure: { file: "git commit", message: unsignable } };
+    return { verdict };
   }, () => options.onPhase?.("waiting"));
   if ("failure" in outcome) return { kind: "write_failed", ...outcome.failure };
   const verdict = outcome.verdict;
