@@ -45,5 +45,8 @@ export async function unixSocket(file: string): Promise<AsyncDisposable> {
 export function asNobody(): string[] {
   const setpriv = Bun.which("setpriv");
   if (!setpriv) throw new Error("setpriv is missing: install util-linux");
-  return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"];
+  // CAP_DAC_READ_SEARCH only: nobody may read and traverse anything (the CLI's own source and
+  // node_modules, wherever the clone is: CI clones into a 0700 `mktemp -d`), while every write is
+  // still checked as nobody's, which is what these probes are about.
+  return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"];
 }

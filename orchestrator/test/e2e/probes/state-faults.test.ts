@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runCli, type CliResult } from "../../../testing/cli.ts";
+import { asNobody } from "../../../testing/fs-faults.ts";
 import { reply, startModelServer, type ModelServer } from "../../../testing/model-server.ts";
 import { expectProbe, probeMarker } from "../../../testing/probes.ts";
 import { diffReply, unifiedDiff } from "../../../testing/replies.ts";
@@ -13,7 +14,6 @@ import { GARBAGE_DB, makeImmutable, plantLeaseDb, truncatedLeaseDb } from "../..
 import { createWorkspace, PASSING_CHECK, type TempWorkspace } from "../../../testing/workspace.ts";
 
 const task = { description: "create notes.txt", filesOwned: ["notes.txt"] };
-const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
 
 interface Probe extends AsyncDisposable {
   ws: TempWorkspace;
@@ -172,6 +172,6 @@ describe("a state folder that cannot be written: exit 2, the path and SMOL_STATE
     chmodSync(logs, 0o777);
     chmodSync(p.scratch, 0o755);
     chmodSync(p.ws.dir, 0o755); // mkdtemp made it 0700
-    await refused(p, stateDir, "permission denied (EACCES)", { prefix: NOBODY, env: { SMOL_LOG_DIR: logs, HOME: logs } });
+    await refused(p, stateDir, "permission denied (EACCES)", { prefix: asNobody(), env: { SMOL_LOG_DIR: logs, HOME: logs } });
   }, 60_000);
 });
